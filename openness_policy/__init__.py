@@ -1,0 +1,4 @@
+"""openness-policy: policy-as-code for AI model openness."""
+from __future__ import annotations
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""Built-in manifest formats, one plugin module each."""

@@ -1,0 +1,81 @@
+"""Parsed documents that remember where every value came from.
+
+Formats load a file into a :class:`Located`: the plain Python data plus a map from key paths to
+``(line, column)``. Findings then land on the exact line of the offending value, or on the parent
+mapping when a key is missing.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterator
+
+PathT = tuple  # a key path: tuple of str (mapping keys) and int (sequence indexes)
+
+
+@dataclass(frozen=True, slots=True)
+class Pos:
+    """A place in a manifest: display path, 1-based line and column, and the manifest key path."""
+
+    file: str
+    line: int = 1
+    col: int = 1
+    key: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}"
+
+
+def key_string(path: PathT) -> str:
+    """``("release", "components", 2, "license")`` -> ``release.components[2].license``."""
+    out: list[str] = []
+    for part in path:
+        if isinstance(part, int):
+            out.append(f"[{part}]")
+        else:
+            out.append(("." if out else "") + str(part))
+    return "".join(out)
+
+
+@dataclass
+class Located:
+    """Loaded data with positions. ``marks`` may be filled lazily (JSON computes them on demand)."""
+
+    file: str
+    data: Any
+    _marks: dict[PathT, tuple[int, int]] | None = None
+    _mark_fn: Callable[[], dict[PathT, tuple[int, int]]] | None = None
+    line_offset: int = 0  # added to every line (front matter inside a Markdown file)
+    problems: list[tuple[str, PathT, str]] = field(default_factory=list)  # (rule, path, message)
+
+    @property
+    def marks(self) -> dict[PathT, tuple[int, int]]:
+        if self._marks is None:
+            self._marks = self._mark_fn() if self._mark_fn else {}
+        return self._marks
+
+    def pos(self, *path: Any) -> Pos:
+        """Position of ``path``, or of its nearest ancestor that exists (a missing key → its parent)."""
+        marks = self.marks
+        p: PathT = tuple(path)
+        while p and p not in marks:
+            p = p[:-1]
+        line, col = marks.get(p, (1, 1))
+        return Pos(self.file, line + self.line_offset, col, key_string(tuple(path)))
+
+    def get(self, *path: Any, default: Any = None) -> Any:
+        """The value at ``path`` or ``default`` when any step is missing or of the wrong shape."""
+        cur = self.data
+        for part in path:
+            if isinstance(part, int):
+                if not isinstance(cur, list) or not -len(cur) <= part < len(cur):
+                    return default
+            elif not isinstance(cur, dict) or part not in cur:
+                return default
+            cur = cur[part]
+        return cur
+
+    def items(self, *path: Any) -> Iterator[tuple[int, Any]]:
+        """Enumerate a sequence at ``path``; a scalar or missing value yields nothing."""
+        seq = self.get(*path)
+        if isinstance(seq, list):
+            yield from enumerate(seq)

@@ -1,0 +1,66 @@
+"""JSON Schema validation with positions: schema errors become problems at the offending line.
+
+jsonschema is a heavy import, so it is loaded on first use and each validator is built once.
+"""
+from __future__ import annotations
+
+from functools import cache
+from typing import Any, Iterator
+
+from openness_policy.resources import data_dir, schema
+from openness_policy.sourcemap import Located, key_string
+
+
+@cache
+def validator(name: str) -> Any:
+    import jsonschema
+    from referencing import Registry, Resource
+
+    def retrieve(uri: str) -> Resource:
+        return Resource.from_contents(schema(uri.rsplit("/", 1)[-1]))
+
+    doc = schema(name)
+    cls = jsonschema.validators.validator_for(doc)
+    return cls(doc, registry=Registry(retrieve=retrieve))
+
+
+def schema_errors(located: Located, name: str) -> Iterator[tuple[tuple, str, str]]:
+    """Yield ``(path, message, hint)`` for each schema error, most specific first, sorted by place."""
+    errors = sorted(validator(name).iter_errors(located.data), key=lambda e: (located.pos(*e.absolute_path).line, list(map(str, e.absolute_path))))
+    for err in errors:
+        path = tuple(err.absolute_path)
+        yield path, describe(err), hint(err)
+
+
+def describe(err: Any) -> str:
+    where = key_string(tuple(err.absolute_path)) or "the document"
+    v = err.validator
+    if v == "additionalProperties":
+        extra = sorted(set(err.instance) - set(err.schema.get("properties", {})))
+        return f"unknown key{'s' if len(extra) > 1 else ''} {', '.join(map(repr, extra))} in {where}"
+    if v == "required":
+        return f"{where} is missing a required key: {err.message.split(' ')[0]}"
+    if v == "type":
+        want = err.validator_value
+        want = " or ".join(want) if isinstance(want, list) else want
+        return f"{where} must be {want}, not {type(err.instance).__name__}"
+    if v in ("enum", "const"):
+        allowed = err.validator_value if v == "enum" else [err.validator_value]
+        return f"{where} is {err.instance!r}; expected one of {', '.join(map(repr, allowed))}"
+    if v == "propertyNames":
+        return f"{where}: {err.message}"
+    return f"{where}: {err.message}"
+
+
+def hint(err: Any) -> str:
+    v = err.validator
+    if v == "additionalProperties":
+        known = sorted(err.schema.get("properties", {}))
+        return f"known keys here: {', '.join(known)}" if known else "remove the key"
+    if v == "required":
+        return "add the key"
+    if v in ("enum", "const"):
+        return "use one of the listed values"
+    if v == "type":
+        return "change the value's type"
+    return "see the schema in " + str(data_dir("schemas").name) + "/"
