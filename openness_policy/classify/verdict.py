@@ -1,0 +1,70 @@
+"""All verdicts for one model: licences, openness level, MOF class, OSAID status.
+
+Pure: record + licence catalogue in, :class:`Classification` out.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from openness_policy import components as C
+from openness_policy.classify.openness import LevelVerdict, openness_level
+from openness_policy.classify.osaid import OsaidVerdict, osaid_status
+from openness_policy.record import Fact, ModelRecord
+
+
+@dataclass
+class Classification:
+    openness: LevelVerdict
+    mof: Any  # MofResult
+    osaid: OsaidVerdict
+    weights_license: Any | None  # LicenseVerdict
+    weights_license_fact: Fact | None
+    component_licenses: dict[str, Any] = field(default_factory=dict)  # slug -> LicenseVerdict | None
+    unknown_licenses: list[tuple[str, Fact]] = field(default_factory=list)  # (term, where)
+
+
+def classify(rec: ModelRecord, catalog: Any) -> Classification:
+    from openness_policy.classify.mof import ComponentInput, classify_mof
+    from openness_policy.licenses.expression import evaluate
+
+    cache: dict[str, Any] = {}
+
+    def verdict(fact: Fact | None) -> Any | None:
+        if fact is None or fact.value in (None, ""):
+            return None
+        text = str(fact.value)
+        if text not in cache:
+            cache[text] = evaluate(text, catalog)
+        return cache[text]
+
+    comp_verdicts: dict[str, Any] = {}
+    unknown: list[tuple[str, Fact]] = []
+    seen: set[tuple[str, Any]] = set()
+    for slug in rec.components:
+        fact, _how = rec.component_license(slug)
+        v = verdict(fact)
+        comp_verdicts[slug] = v
+        if v is not None and not v.known and fact is not None and (fact.value, fact.pos) not in seen:
+            seen.add((fact.value, fact.pos))
+            unknown.append((str(fact.value), fact))
+    wfact = rec.weights_license()
+    wv = verdict(wfact)
+    if wv is not None and not wv.known and wfact is not None and (wfact.value, wfact.pos) not in seen:
+        unknown.append((str(wfact.value), wfact))
+    osaid = osaid_status(rec, lambda slug: comp_verdicts.get(slug))
+    level = openness_level(rec, wv, osaid.meets)
+    inputs = [ComponentInput(slug, None if c.license is None else str(c.license.value or ""))
+              for slug, c in rec.components.items()]
+    globals_ = {slot: (str(f.value) if f.value is not None else None) for slot, f in rec.licenses.items()}
+
+    def is_osi_or_fsf(spdx_id: str) -> bool:
+        flags = catalog.spdx_flags(spdx_id)
+        return bool(flags and (flags[0] or flags[1]))
+
+    mof = classify_mof(inputs, globals_, is_osi_or_fsf=is_osi_or_fsf)
+    return Classification(level, mof, osaid, wv, wfact, comp_verdicts, unknown)
+
+
+def weights_component_included(rec: ModelRecord) -> bool:
+    return C.WEIGHTS in rec.components
