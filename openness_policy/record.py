@@ -92,6 +92,7 @@ class ModelRecord:
     problems: list[Problem] = field(default_factory=list)
     suppressions: list[Suppression] = field(default_factory=list)
     evidence: dict[str, Any] = field(default_factory=dict)  # format-specific extras kept as evidence
+    anchors: dict[str, Pos] = field(default_factory=dict)  # where sections start ("regulatory", "data", ...)
     index: int = 0  # position of this record among the file's records (a BOM may hold several)
 
     @property
@@ -128,6 +129,15 @@ class ModelRecord:
             if fact is not None and fact.value not in (None, ""):
                 return fact
         return None
+
+    def anchor(self, path: str) -> Pos:
+        """Where a missing field should be reported: its nearest section that exists, else the root."""
+        parts = path.split(".")
+        for n in range(len(parts), 0, -1):
+            pos = self.anchors.get(".".join(parts[:n]))
+            if pos is not None:
+                return Pos(pos.file, pos.line, pos.col, path)
+        return Pos(self.pos.file, self.pos.line, self.pos.col, path)
 
     def field(self, path: str) -> Fact | None:
         """A canonical field by dotted path, for ``fields`` requirements and templates.

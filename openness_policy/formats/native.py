@@ -44,6 +44,9 @@ def load(src: Source) -> list[ModelRecord]:
 
 def fill(rec: ModelRecord, doc: Located) -> None:
     """Map a native manifest into the record; tolerant of wrong shapes (the schema reports them)."""
+    for section in ("labels", "components", "data", "access", "regulatory", "weights", "licenses", "base_models"):
+        if section in doc.data:
+            rec.anchors[section] = doc.pos(section)
     rec.name = text_fact(doc, "name")
     rec.version = text_fact(doc, "version")
     if (owner := text_fact(doc, "owner")) is not None:

@@ -1,0 +1,61 @@
+"""Writing one report in several formats: one to standard output, the others to files."""
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+
+from openness_policy.errors import UserError
+
+
+@dataclass(frozen=True)
+class Output:
+    format: str
+    file: str | None  # None = standard output
+
+
+def plan(formats: tuple[str, ...], outputs: tuple[str, ...], known: dict[str, Any]) -> list[Output]:
+    """``--format NAME`` (stdout, or the file of a plain ``--output FILE``) plus ``--output NAME=FILE`` extras."""
+    plain = [o for o in outputs if "=" not in o or Path(o).exists()]
+    extra = [o for o in outputs if o not in plain]
+    fmts = list(formats) or ["text"]
+    if len(plain) > len(fmts):
+        raise UserError("more --output FILE than --format NAME; write extra outputs as --output NAME=FILE")
+    result = [Output(f, plain[i] if i < len(plain) and plain[i] != "-" else None) for i, f in enumerate(fmts)]
+    for item in extra:
+        name, _, file = item.partition("=")
+        result.append(Output(name, None if file == "-" else file))
+    if sum(o.file is None for o in result) > 1:
+        raise UserError("only one output can go to standard output; give the others a file (--output NAME=FILE)")
+    for o in result:
+        if o.format not in known:
+            raise UserError(f"unknown output format '{o.format}'; known: {', '.join(sorted(known))}")
+    return result
+
+
+def write(outputs: list[Output], report: Any, reporters: dict[str, Any], color: bool | None) -> None:
+    for o in outputs:
+        reporter = reporters[o.format]
+        if o.file is None:
+            use_color = sys.stdout.isatty() if color is None else color
+            text = _render(reporter, report, use_color)
+            click.echo(text, nl=not text.endswith("\n"))
+        else:
+            text = _render(reporter, report, False)
+            try:
+                Path(o.file).parent.mkdir(parents=True, exist_ok=True)
+                Path(o.file).write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+            except OSError as exc:
+                raise UserError(f"{o.file}: cannot write output: {exc.strerror}") from None
+
+
+def _render(reporter: Any, report: Any, color: bool) -> str:
+    if color:
+        try:
+            return reporter.render(report, color=True)
+        except TypeError:
+            pass
+    return reporter.render(report)

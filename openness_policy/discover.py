@@ -1,0 +1,81 @@
+"""Finding manifest files: paths from the command line, directories walked like a repository.
+
+In a git work tree the walk honours ``.gitignore`` (one ``git ls-files`` call per directory, never
+one per file); elsewhere it walks the folder, skipping VCS and virtual-environment folders.
+Git itself is only required by git-specific options.
+"""
+from __future__ import annotations
+
+import fnmatch
+import os
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from openness_policy.errors import UserError
+
+SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".mypy_cache"}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    path: Path  # as on disk (not resolved: symlinks are judged by the reader)
+    display: str  # repo-relative POSIX path, or the path as given when outside the repository
+    explicit: bool  # named on the command line (then a non-manifest is reported, not skipped)
+
+
+def find_root(start: Path) -> Path:
+    """The enclosing git work tree's top folder, or ``start`` itself."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    return start
+
+
+def display_path(path: Path, root: Path) -> str:
+    try:
+        return Path(os.path.abspath(path)).relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def candidates(paths: Iterable[str], root: Path, patterns: tuple[str, ...]) -> list[Candidate]:
+    out: dict[str, Candidate] = {}
+    is_git = (root / ".git").exists()
+    for raw in paths:
+        p = Path(raw)
+        if not os.path.lexists(p):
+            raise UserError(f"{raw}: no such file or directory")
+        if p.is_dir() and not p.is_symlink():
+            files = _git_files(p, root) if is_git else None
+            for f in (files if files is not None else _walk(p)):
+                if any(fnmatch.fnmatch(f.name, pat) for pat in patterns):
+                    c = Candidate(f, display_path(f, root), False)
+                    out.setdefault(c.display, c)
+        else:
+            c = Candidate(p, display_path(p, root), True)
+            out[c.display] = c
+    return [out[k] for k in sorted(out)]
+
+
+def _walk(top: Path) -> Iterable[Path]:
+    for folder, dirs, files in os.walk(top):
+        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
+        for name in sorted(files):
+            yield Path(folder) / name
+
+
+def _git_files(top: Path, root: Path) -> list[Path] | None:
+    try:
+        proc = subprocess.run(
+            ["git", "-c", "core.quotepath=off", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--",
+             os.path.abspath(top)],
+            cwd=root, capture_output=True, timeout=120, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if proc.returncode != 0:
+        return None
+    names = [n for n in proc.stdout.decode("utf-8", "surrogateescape").split("\0") if n]
+    return [root / n for n in names if os.path.lexists(root / n)]

@@ -1,0 +1,170 @@
+"""The pipeline: discover → load → classify → evaluate → waive → report.
+
+``judge_file`` is the unit of work for one manifest file (pure apart from reading that file and its
+siblings), so it can run in a process pool; results are put back in discovery order.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from openness_policy import __version__
+from openness_policy.discover import Candidate, candidates, find_root
+from openness_policy.findings import Finding, ModelResult, Report
+from openness_policy.plugin_types import FormatSpec, Source
+from openness_policy.policy.model import Policy
+from openness_policy.reading import DEFAULT_MAX_BYTES, Undecodable, Unsafe, check_path, read_text
+from openness_policy.record import ModelRecord, Problem
+from openness_policy.sourcemap import Pos
+
+DEFAULT_POLICY = ".openness-policy.yaml"
+
+
+@dataclass
+class Options:
+    paths: list[str] = field(default_factory=lambda: ["."])
+    policies: list[str] = field(default_factory=list)
+    templates: list[str] = field(default_factory=list)
+    fail_on: str = "error"
+    today: str | None = None
+    max_bytes: int = DEFAULT_MAX_BYTES
+    no_default_policy: bool = False
+    policy_reader: Callable[[Path], str] | None = None  # e.g. read from a git commit
+
+    @property
+    def date(self) -> str:
+        return self.today or dt.date.today().isoformat()
+
+
+def build_policy(registry: Any, root: Path, opts: Options) -> Policy:
+    from openness_policy.policy.load import PolicyLoader
+
+    loader = PolicyLoader(registry, root, opts.policy_reader)
+    files = list(opts.policies)
+    if not files and not opts.no_default_policy and (root / DEFAULT_POLICY).is_file():
+        files = [str(root / DEFAULT_POLICY)]
+    for name in opts.templates:
+        loader.load_template(name)
+    for f in files:
+        loader.load_file(Path(f) if Path(f).is_absolute() else Path(os.path.abspath(f)))
+    pol = loader.policy
+    if "unknown-license" in pol.settings:
+        pol.severity.setdefault("license-unknown", pol.settings["unknown-license"])
+    pol.settings.setdefault("report-levels", not pol.rules)
+    return pol
+
+
+def detect(formats: list[FormatSpec], name: str, head: str) -> FormatSpec | None:
+    for spec in formats:
+        try:
+            if spec.detect(name, head):
+                return spec
+        except Exception:  # a broken detector must not hide a manifest from the others
+            continue
+    return None
+
+
+def _problem_record(c: Candidate, rule: str, message: str, fix: str, level: str = "error") -> ModelRecord:
+    pos = Pos(c.display, 1, 1)
+    rec = ModelRecord(path=c.display, format="unknown", pos=pos)
+    rec.problems.append(Problem(rule, message, pos, level, fix))
+    return rec
+
+
+def load_candidate(c: Candidate, root: Path, formats: list[FormatSpec], max_bytes: int) -> list[ModelRecord]:
+    try:
+        real = check_path(c.path, root, max_bytes)
+        text = read_text(real, max_bytes)
+    except Unsafe as exc:
+        return [_problem_record(c, "path-unsafe", f"{c.display} {exc}", "replace it with a regular file inside the repository")]
+    except Undecodable as exc:
+        return [_problem_record(c, "manifest-unreadable", f"{c.display}: {exc}", "save the manifest as UTF-8 text")]
+    spec = detect(formats, c.path.name, text[:4096])
+    if spec is None:
+        if c.explicit:
+            return [_problem_record(c, "manifest-unrecognised", f"{c.display} is not a manifest of any known format",
+                                    "see `openness-policy plugins` for the formats and their file names", "warning")]
+        return []
+    folder = real.parent
+    src = Source(real, c.display, text, read_sibling=lambda name: _sibling(folder, name, root, max_bytes),
+                 list_siblings=lambda: _listdir(folder))
+    try:
+        return spec.load(src)
+    except Exception as exc:  # a plugin bug must not lose the verdict for this file
+        return [_problem_record(c, "manifest-unreadable",
+                                f"{c.display}: the {spec.name} reader failed ({type(exc).__name__}: {exc}); "
+                                f"please report this with openness-policy {__version__}", "report the bug")]
+
+
+def _sibling(folder: Path, name: str, root: Path, max_bytes: int) -> str | None:
+    if "/" in name or "\\" in name or name in (".", ".."):
+        return None
+    try:
+        return read_text(check_path(folder / name, root, max_bytes), max_bytes)
+    except (Unsafe, Undecodable):
+        return None
+
+
+def _listdir(folder: Path) -> list[str]:
+    try:
+        return sorted(os.listdir(folder))
+    except OSError:
+        return []
+
+
+def run(opts: Options, registry: Any | None = None, cwd: Path | None = None) -> Report:
+    from openness_policy.plugins import load_registry
+
+    registry = registry or load_registry()
+    root = find_root(cwd or Path.cwd())
+    policy = build_policy(registry, root, opts)
+    catalog = load_catalog(registry, policy)
+    formats = sorted(registry.formats.values(), key=lambda s: -s.priority)
+    patterns = tuple(p for s in formats for p in s.filenames)
+    found = candidates(opts.paths, root, patterns)
+    records = [r for c in found for r in load_candidate(c, root, formats, opts.max_bytes)]
+    return judge(records, registry, policy, catalog, opts, files=len(found))
+
+
+def load_catalog(registry: Any, policy: Policy) -> Any:
+    from openness_policy.licenses.catalog import LicenseCatalog
+
+    catalog = LicenseCatalog.builtin()
+    if policy.licenses:
+        overrides = policy.license_overrides
+        keep = [r for r in policy.licenses if r.id not in overrides]
+        catalog = catalog.with_records(keep, allow_override=False)
+        catalog = catalog.with_records([r for r in policy.licenses if r.id in overrides], allow_override=True)
+    return catalog
+
+
+def judge(records: list[ModelRecord], registry: Any, policy: Policy, catalog: Any, opts: Options, files: int) -> Report:
+    from openness_policy.classify.verdict import classify
+    from openness_policy.policy.context import EvalContext
+    from openness_policy.policy.evaluate import evaluate_model, rule_index
+    from openness_policy.policy.waive import apply_suppressions, apply_waivers, waiver_findings
+
+    today = opts.date
+    rules = rule_index(registry, policy)
+    findings: list[Finding] = []
+    models: list[ModelResult] = []
+    by_key: dict[str, ModelRecord] = {}
+    for rec in records:
+        cls = classify(rec, catalog)
+        ctx = EvalContext(rec, cls, catalog, registry, today, policy.settings)
+        found = evaluate_model(ctx, policy)
+        found += apply_suppressions(found, rec, today, rules)
+        findings.extend(found)
+        models.append(ModelResult(rec, cls))
+        by_key[rec.path + "\0" + rec.display_name] = rec
+    apply_waivers(findings, by_key, policy, today)
+    findings.extend(waiver_findings(policy, today, rules))
+    for f in findings:
+        rules.setdefault(f.rule.id, f.rule)
+    findings.sort(key=Finding.sort_key)
+    live = [f for f in findings if f.suppressed_by is None]
+    hidden = [f for f in findings if f.suppressed_by is not None]
+    return Report(live, hidden, models, rules, files=files, fail_on=opts.fail_on, tool_version=__version__)

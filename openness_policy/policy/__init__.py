@@ -1,0 +1,1 @@
+"""The policy language: loading, requirement kinds, evaluation, exceptions."""
