@@ -39,13 +39,25 @@ class Options:
         return self.today or dt.date.today().isoformat()
 
 
-def build_policy(registry: Any, root: Path, opts: Options) -> Policy:
+def default_policy(cwd: Path, root: Path) -> Path | None:
+    """The nearest ``.openness-policy.yaml`` from the current folder up to the repository root."""
+    cwd = cwd.resolve()
+    for folder in (cwd, *cwd.parents):
+        if (folder / DEFAULT_POLICY).is_file():
+            return folder / DEFAULT_POLICY
+        if folder == root:
+            break
+    return None
+
+
+def build_policy(registry: Any, root: Path, opts: Options, cwd: Path | None = None) -> Policy:
     from openness_policy.policy.load import PolicyLoader
 
     loader = PolicyLoader(registry, root, opts.policy_reader)
     files = list(opts.policies)
-    if not files and not opts.no_default_policy and (root / DEFAULT_POLICY).is_file():
-        files = [str(root / DEFAULT_POLICY)]
+    found = None if files or opts.no_default_policy else default_policy(cwd or Path.cwd(), root)
+    if found is not None:
+        files = [str(found)]
     for name in opts.templates:
         loader.load_template(name)
     for f in files:
@@ -120,7 +132,7 @@ def run(opts: Options, registry: Any | None = None, cwd: Path | None = None) -> 
 
     registry = registry or load_registry()
     root = find_root(cwd or Path.cwd())
-    policy = build_policy(registry, root, opts)
+    policy = build_policy(registry, root, opts, cwd)
     catalog = load_catalog(registry, policy)
     formats = sorted(registry.formats.values(), key=lambda s: -s.priority)
     patterns = tuple(p for s in formats for p in s.filenames)
