@@ -33,7 +33,19 @@ NO_LICENSE = "unlicensed"
 
 CONTENT_TYPES = ("code", "data", "document")
 
-DATA_FILE = Path(__file__).resolve().parents[2] / "policies" / "licenses" / "mof-licenses.json"
+
+
+def data_file() -> Path:
+    """Our bundled ``mof-licenses.json`` (in the source tree or inside an installed wheel)."""
+    from openness_policy.resources import data_dir
+
+    return data_dir("policies") / "licenses" / "mof-licenses.json"
+
+
+def __getattr__(name: str) -> Any:  # ``DATA_FILE``, resolved on first use (no I/O at import)
+    if name == "DATA_FILE":
+        return data_file()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True)
@@ -70,7 +82,7 @@ def parse_mof_licenses(doc: Mapping[str, Any]) -> MofLicenseData:
 
 def load_mof_licenses(path: Path | None = None) -> MofLicenseData:
     """Read a mof-licenses.json file (ours by default)."""
-    with open(path or DATA_FILE, encoding="utf-8") as fh:
+    with open(path or data_file(), encoding="utf-8") as fh:
         return parse_mof_licenses(json.load(fh))
 
 
