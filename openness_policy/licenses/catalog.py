@@ -32,9 +32,9 @@ class LicenseClashError(ValueError):
 
     def __init__(self, license_id: str, key: str = "", existing: str = "") -> None:
         self.license_id, self.key, self.existing = license_id, key, existing
-        detail = f" ({key!r} already names {existing!r})" if key else ""
-        super().__init__(f"licence {license_id!r} clashes with a built-in licence{detail}; "
-                         "set `override: true` to replace it deliberately")
+        detail = f" {existing!r} (both answer to {key!r})" if key else " an existing licence"
+        super().__init__(f"licence {license_id!r} clashes with{detail}; "
+                         "set `override: true` to replace a built-in licence deliberately")
 
 
 @dataclass(frozen=True)
