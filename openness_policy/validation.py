@@ -29,7 +29,31 @@ def schema_errors(located: Located, name: str) -> Iterator[tuple[tuple, str, str
     errors = sorted(validator(name).iter_errors(located.data), key=lambda e: (located.pos(*e.absolute_path).line, list(map(str, e.absolute_path))))
     for err in errors:
         path = tuple(err.absolute_path)
+        if err.validator == "additionalProperties" and isinstance(err.instance, dict):
+            allowed = err.schema.get("properties", {})
+            patterns = err.schema.get("patternProperties", {})
+            import re
+
+            for key in err.instance:
+                if key not in allowed and not any(re.search(p, key) for p in patterns):
+                    yield path + (key,), f"unknown key '{key}'" + (f" in {key_string(path)}" if path else ""), \
+                        _suggest(key, allowed, "known keys here: " + ", ".join(sorted(allowed)))
+            continue
+        if "propertyNames" in err.relative_schema_path:
+            names = err.validator_value if err.validator == "enum" else []
+            yield path + (err.instance,), f"unknown name '{err.instance}' in {key_string(path) or 'the document'}", \
+                _suggest(err.instance, names, "see the schema for the allowed names")
+            continue
         yield path, describe(err), hint(err)
+
+
+def _suggest(word: str, choices: Any, fallback: str) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
+    if not close:
+        close = [c for c in choices if str(c).lower() == str(word).lower()]
+    return f"did you mean '{close[0]}'?" if close else fallback
 
 
 def describe(err: Any) -> str:

@@ -62,7 +62,8 @@ def unknown_licenses(ctx: Any) -> list[Violation]:
 
 
 def level_note(ctx: Any) -> list[Violation]:
-    if not ctx.settings.get("report-levels"):
+    if not ctx.settings.get("report-levels") or any(p.rule in ("manifest-unreadable", "path-unsafe", "manifest-unrecognised")
+                                                     for p in ctx.record.problems):
         return []
     c = ctx.classification
     mof = c.mof

@@ -35,8 +35,12 @@ def check_requirement(doc: Located, path: tuple, req: Any, registry: Any, depth:
         return
     spec = registry.requirements.get(kind)
     if spec is None:
-        known = ", ".join(sorted(set(registry.requirements) | set(COMBINATORS)))
-        fail(f"unknown requirement kind '{kind}'", f"use one of: {known}", path + (kind,))
+        import difflib
+
+        names = sorted(set(registry.requirements) | set(COMBINATORS))
+        close = difflib.get_close_matches(str(kind), names, n=1)
+        fail(f"unknown requirement kind '{kind}'",
+             (f"did you mean '{close[0]}'? " if close else "") + f"known kinds: {', '.join(names)}", path + (kind,))
     import jsonschema
 
     validator_cls = jsonschema.validators.validator_for(spec.schema)

@@ -44,7 +44,7 @@ def apply_suppressions(findings: list[Finding], record: Any, today: str, meta: d
         if f.suppressed_by is None and f.rule.id not in ("manifest-unreadable",):
             for sup in active:
                 if sup.rule == f.rule.id:
-                    f.suppressed_by = f"inline suppression ({sup.pos}): {sup.reason}"
+                    f.suppressed_by = f"inline: {sup.reason} ({sup.pos})"
                     break
     return extra
 
@@ -58,7 +58,7 @@ def apply_waivers(findings: list[Finding], records: dict[str, Any], policy: Poli
         rec = records.get(f.manifest + "\0" + (f.model or ""))
         for w in live:
             if w.rule == f.rule.id and rec is not None and w.scope.matches(rec):
-                f.suppressed_by = f"exception ({w.pos}): {w.reason}"
+                f.suppressed_by = f"exception: {w.reason} ({w.pos})"
                 break
 
 
