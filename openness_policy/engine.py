@@ -91,13 +91,13 @@ def load_candidate(c: Candidate, root: Path, formats: list[FormatSpec], max_byte
         real = check_path(c.path, root, max_bytes)
         text = read_text(real, max_bytes)
     except Unsafe as exc:
-        return [_problem_record(c, "path-unsafe", f"{c.display} {exc}", "replace it with a regular file inside the repository")]
+        return [_problem_record(c, "path-unsafe", f"the file {exc}", "replace it with a regular file inside the repository")]
     except Undecodable as exc:
-        return [_problem_record(c, "manifest-unreadable", f"{c.display}: {exc}", "save the manifest as UTF-8 text")]
+        return [_problem_record(c, "manifest-unreadable", str(exc), "save the manifest as UTF-8 text")]
     spec = detect(formats, c.path.name, text[:4096])
     if spec is None:
         if c.explicit:
-            return [_problem_record(c, "manifest-unrecognised", f"{c.display} is not a manifest of any known format",
+            return [_problem_record(c, "manifest-unrecognised", "not a manifest of any known format",
                                     "see `openness-policy plugins` for the formats and their file names", "warning")]
         return []
     folder = real.parent
@@ -107,7 +107,7 @@ def load_candidate(c: Candidate, root: Path, formats: list[FormatSpec], max_byte
         return spec.load(src)
     except Exception as exc:  # a plugin bug must not lose the verdict for this file
         return [_problem_record(c, "manifest-unreadable",
-                                f"{c.display}: the {spec.name} reader failed ({type(exc).__name__}: {exc}); "
+                                f"the {spec.name} reader failed ({type(exc).__name__}: {exc}); "
                                 f"please report this with openness-policy {__version__}", "report the bug")]
 
 
