@@ -20,8 +20,10 @@ from openness_policy.sourcemap import Pos
 MOF_LABELS = {0: "Unclassified", 1: "Class I - Open Science Model", 3: "Class III - Open Model"}
 
 
-def lic(expr: str, *, osi: bool, clauses: tuple[str, ...] = ()) -> SimpleNamespace:
+def lic(expr: str, *, osi: bool, clauses: tuple[str, ...] = (), term: str | None = None) -> SimpleNamespace:
+    """A stand-in LicenseVerdict: ``expr`` as written, ``term`` the catalogue id it resolves to."""
     return SimpleNamespace(expression=expr, known=True, osi_approved=osi, open=osi, grants_use_and_modification=True,
+                           records=(SimpleNamespace(id=term or expr),),
                            clauses=tuple(SimpleNamespace(id=c) for c in clauses))
 
 
@@ -78,7 +80,7 @@ def basic() -> Report:
                    weights_line=8, license_value="llama3.1")
     olmo = record("models/olmo.openness.yaml", "OLMo 7B", comps=ALL_CODE_AND_DOCS, weights_line=4,
                   license_value="Apache-2.0", datasets=True)
-    llama_v = lic("LicenseRef-llama3.1", osi=False, clauses=("naming", "acceptable-use-policy", "user-cap"))
+    llama_v = lic("Llama-3.1", term="llama3.1", osi=False, clauses=("naming", "acceptable-use-policy", "user-cap"))
     models = [
         ModelResult(olmo, classification(olmo, lic("Apache-2.0", osi=True), mof(1, {1: 100.0, 2: 100.0, 3: 100.0}))),
         ModelResult(llama, classification(llama, llama_v, mof(0, {1: 0.0, 2: 0.0, 3: 100 / 3},

@@ -198,3 +198,24 @@ def test_text_keeps_each_finding_on_one_line_whatever_the_path() -> None:
     assert "models/line\\nbreak.yaml:3:2  WARNING  bare-rule  bad value" in out
     assert "== model 4 (models/line\\nbreak.yaml)" in out
     assert "models/zero.yaml:1:1  ERROR    pipes  level raised by policy" in out  # line 0 clamps to 1
+
+
+def test_model_to_dict_with_the_real_classifier_and_catalogue() -> None:
+    from openness_policy.classify.verdict import classify
+    from openness_policy.findings import ModelResult
+    from openness_policy.licenses.catalog import LicenseCatalog
+    from reporter_cases import record
+
+    from openness_policy import components as C
+
+    rec = record("m.openness.yaml", "M", comps={C.WEIGHTS: 4, C.ARCHITECTURE: 5}, weights_line=3,
+                 license_value="llama3.1")
+    d = common.model_to_dict(ModelResult(rec, classify(rec, LicenseCatalog.builtin())))
+    assert d["openness"]["level"] == "open-weights"
+    weights = d["licenses"]["weights"]
+    assert weights["id"] == "llama3.1" and weights["known"] and not weights["osi_approved"]
+    assert {"naming", "acceptable-use-policy"} <= set(weights["clauses"])
+    assert weights["clauses"] == sorted(weights["clauses"])
+    assert isinstance(d["mof"]["class"], int) and set(d["mof"]["progress"]) == {"1", "2", "3"}
+    assert d["osaid"]["status"] == "does-not-meet"
+    json.dumps(d)  # plain JSON data

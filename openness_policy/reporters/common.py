@@ -123,14 +123,21 @@ def _where(pos: Any) -> dict[str, Any]:
 
 
 def license_to_dict(verdict: Any, fact: Any = None) -> dict[str, Any]:
-    """``{"id", "known", "osi_approved", "clauses": [ids]}`` for a licence verdict (None → no licence)."""
+    """``{"id", "expression", "known", "osi_approved", "clauses": [ids], "terms": [ids]}`` for a licence.
+
+    ``id`` is the catalogue id when the licence is one identified term, else the expression as written;
+    ``terms`` are the catalogue ids that apply (for ``OR``, the branch chosen). None → no licence.
+    """
+    written = None if fact is None or fact.value in (None, "") else str(fact.value)
     if verdict is None:
-        written = None if fact is None or fact.value in (None, "") else str(fact.value)
-        return {"id": written, "known": False, "osi_approved": False, "clauses": []}
-    ident = getattr(verdict, "expression", None) or (str(fact.value) if fact is not None else None)
+        return {"id": written, "expression": written, "known": False, "osi_approved": False, "clauses": [],
+                "terms": []}
+    expression = getattr(verdict, "expression", None) or written
+    terms = [getattr(r, "id", str(r)) for r in getattr(verdict, "records", None) or ()]
+    known = bool(getattr(verdict, "known", False))
     clauses = sorted({getattr(c, "id", str(c)) for c in (getattr(verdict, "clauses", None) or ())})
-    out = {"id": ident, "known": bool(getattr(verdict, "known", False)),
-           "osi_approved": bool(getattr(verdict, "osi_approved", False)), "clauses": clauses}
+    out = {"id": terms[0] if known and len(terms) == 1 else expression, "expression": expression, "known": known,
+           "osi_approved": bool(getattr(verdict, "osi_approved", False)), "clauses": clauses, "terms": terms}
     if fact is not None and getattr(fact, "pos", None) is not None:
         out["where"] = _where(fact.pos)
     return out

@@ -101,7 +101,11 @@ def render(report: Report, *, max_bytes: int = MAX_BYTES) -> str:
                                            budget, "model"), ""]
     if report.notices:
         notes = [f"- {escape_cell(n)}" for n in report.notices]
-        kept = [n for n in notes if budget.take(n)]
+        kept: list[str] = []
+        for note in notes:
+            if not budget.take(note):
+                break
+            kept.append(note)
         if len(kept) < len(notes):
             kept.append(f"- *{plural(len(notes) - len(kept), 'notice')} not shown (size cap).*")
         out += ["### Notices", "", *kept, ""]
