@@ -219,3 +219,9 @@ def test_model_to_dict_with_the_real_classifier_and_catalogue() -> None:
     assert isinstance(d["mof"]["class"], int) and set(d["mof"]["progress"]) == {"1", "2", "3"}
     assert d["osaid"]["status"] == "does-not-meet"
     json.dumps(d)  # plain JSON data
+
+
+def test_markdown_cap_drops_notes_before_errors() -> None:
+    report = many(50, 0, 3000)  # the notes come first in file order
+    out = markdown.render(report, max_bytes=32 * 1024)
+    assert out.count("| ❌ error |") == 50 and 0 < out.count("| ℹ️ note |") < 3000

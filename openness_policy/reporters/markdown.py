@@ -1,6 +1,7 @@
 """Markdown for GitHub job summaries (``$GITHUB_STEP_SUMMARY``) and pull-request comments.
 
-A heading with the verdict, a table of counts, a table of live findings, the suppressed findings in a
+A heading with the verdict, a table of counts, a table of live findings (most severe first, so a
+size cap drops notes before errors), the suppressed findings in a
 ``<details>`` block, and a verdict table per model. Every table cell is escaped (``|``, line breaks,
 HTML and Markdown emphasis characters). GitHub accepts at most 1 MiB per step summary, so the output
 stays under ``max_bytes`` (512 KiB by default): rows that do not fit are left out with a note saying how
@@ -15,7 +16,7 @@ from openness_policy.findings import Finding, Report
 from openness_policy.hookspecs import hookimpl
 from openness_policy.plugin_types import Reporter
 from openness_policy.reporters.common import (
-    TOOL_NAME, counts, level_of, line_col, ordered, plural, safe_path, sorted_models, split_suppression,
+    TOOL_NAME, by_severity, counts, level_of, line_col, plural, safe_path, sorted_models, split_suppression,
     summary_line, verdict_texts,
 )
 
@@ -79,12 +80,12 @@ def render(report: Report, *, max_bytes: int = MAX_BYTES) -> str:
                  str(len(report.models)), str(report.files)]), ""]
     if report.findings:
         rows = [[LEVEL_LABEL[level_of(f)], escape_cell(f.rule.id), escape_cell(f.model or "—"), _where(f),
-                 escape_cell(f.message)] for f in ordered(report.findings)]
+                 escape_cell(f.message)] for f in by_severity(report.findings)]
         out += ["### Findings", "", *_table(["Level", "Rule", "Model", "Location", "Message"], rows, budget,
                                              "finding"), ""]
     if report.suppressed:
         rows = []
-        for f in ordered(report.suppressed):
+        for f in by_severity(report.suppressed):
             who, reason = split_suppression(f.suppressed_by)
             rows.append([LEVEL_LABEL[level_of(f)], escape_cell(f.rule.id), escape_cell(f.model or "—"), _where(f),
                          escape_cell(f.message), escape_cell(who or "—"), escape_cell(reason or "—")])

@@ -64,18 +64,21 @@ def _header(name: str, path: str, verdict: tuple[str, str, str] | None, clean: b
 
 def _groups(report: Report) -> list[tuple[str, str, Any, list[Finding]]]:
     """(model name, manifest path, verdict, findings) per model, then per file for unmatched findings."""
-    live = ordered(report.findings)
+    by_manifest: dict[str, list[Finding]] = {}
+    for f in ordered(report.findings):
+        by_manifest.setdefault(f.manifest, []).append(f)
     groups: list[tuple[str, str, Any, list[Finding]]] = []
     claimed: set[int] = set()
     for result in sorted_models(report.models):
         path, name = model_key(result.record)
-        mine = [f for f in live if id(f) not in claimed and f.manifest == path and (f.model in (None, name))]
+        mine = [f for f in by_manifest.get(path, ()) if id(f) not in claimed and f.model in (None, name)]
         claimed.update(id(f) for f in mine)
         groups.append((name, path, verdict_texts(result), mine))
     rest: dict[tuple[str, str], list[Finding]] = {}
-    for f in live:
-        if id(f) not in claimed:
-            rest.setdefault((f.manifest, f.model or f.manifest), []).append(f)
+    for found in by_manifest.values():
+        for f in found:
+            if id(f) not in claimed:
+                rest.setdefault((f.manifest, f.model or f.manifest), []).append(f)
     for (path, name), found in sorted(rest.items()):
         groups.append((name, path, None, found))
     return groups
