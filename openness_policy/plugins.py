@@ -24,6 +24,7 @@ DEFAULT_PLUGINS = (
     "openness_policy.formats.spdx3",
     "openness_policy.formats.osai_index",
     "openness_policy.checks.builtin",
+    "openness_policy.licenses.sets",
     "openness_policy.policy.requirements",
     "openness_policy.templates_builtin",
     "openness_policy.reporters.text",
