@@ -142,13 +142,20 @@ def run(opts: Options, registry: Any | None = None, cwd: Path | None = None) -> 
 
 
 def load_catalog(registry: Any, policy: Policy) -> Any:
-    from openness_policy.licenses.catalog import LicenseCatalog
+    from openness_policy.licenses.sets import catalog_for
 
-    catalog = LicenseCatalog.builtin()
+    catalog = catalog_for(registry)
     if policy.licenses:
+        from openness_policy.errors import UserError
+        from openness_policy.licenses.catalog import LicenseClashError
+
         overrides = policy.license_overrides
         keep = [r for r in policy.licenses if r.id not in overrides]
-        catalog = catalog.with_records(keep, allow_override=False)
+        try:
+            catalog = catalog.with_records(keep, allow_override=False)
+        except LicenseClashError as exc:
+            origin = next((r.origin for r in keep if r.id == exc.license_id), "policy file")
+            raise UserError(f"{origin}: {exc}") from None
         catalog = catalog.with_records([r for r in policy.licenses if r.id in overrides], allow_override=True)
     return catalog
 
@@ -160,7 +167,7 @@ def judge(records: list[ModelRecord], registry: Any, policy: Policy, catalog: An
     from openness_policy.policy.waive import apply_suppressions, apply_waivers, waiver_findings
 
     today = opts.date
-    rules = rule_index(registry, policy)
+    meta = rule_index(registry, policy)
     findings: list[Finding] = []
     models: list[ModelResult] = []
     by_key: dict[str, ModelRecord] = {}
@@ -168,12 +175,14 @@ def judge(records: list[ModelRecord], registry: Any, policy: Policy, catalog: An
         cls = classify(rec, catalog)
         ctx = EvalContext(rec, cls, catalog, registry, today, policy.settings)
         found = evaluate_model(ctx, policy)
-        found += apply_suppressions(found, rec, today, rules)
+        found += apply_suppressions(found, rec, today, meta)
         findings.extend(found)
         models.append(ModelResult(rec, cls))
         by_key[rec.path + "\0" + rec.display_name] = rec
     apply_waivers(findings, by_key, policy, today)
-    findings.extend(waiver_findings(policy, today, rules))
+    findings.extend(waiver_findings(policy, today, meta))
+    # SARIF rules[]: the policy's own rules (evaluated, even when clean) and every rule with a result.
+    rules = {r.info.id: r.info for r in policy.rules}
     for f in findings:
         rules.setdefault(f.rule.id, f.rule)
     findings.sort(key=Finding.sort_key)
