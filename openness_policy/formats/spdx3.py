@@ -212,8 +212,7 @@ BOM, where `model.bin` is `trainedOn` files of a dataset directory).
 | licence target `simplelicensing_LicenseExpression` | its `simplelicensing_licenseExpression` |
 | licence target IRI `https://spdx.org/licenses/<id>` (an element or not) | `<id>` |
 | licence target element with a `name` (e.g. `CustomLicense`) | that name |
-| licence target `CustomLicense` without a name | `LicenseRef-<last part of its id>`; its text is evidence (`license_text`, or `dataset_license_text` for a dataset) |
-| licence target `SimpleLicensingText` only (hf2spdx) | the text's first line, marked *detected*; the text is evidence |
+| licence target given only as text (`CustomLicense` without a name; `SimpleLicensingText`, as hf2spdx writes) | the catalogue id when the text matches a known licence text (*detected*); else `LicenseRef-<last part of its id>` for a `CustomLicense`, or the text's first line (*detected*). The text is evidence (`license_text`, or `dataset_license_text` for a dataset) |
 | `trainedOn` → `dataset_DatasetPackage` (or a file inside one, via `contains`) | `data.datasets`: name, `software_downloadLocation` as source, the dataset's own declared (else concluded) licence; `data.disclosure: named` |
 | every trained-on dataset `dataset_datasetAvailability: directDownload` with a location | `datasets` component (licence: the datasets' licences) |
 | `dataset_datasetAvailability` | evidence `dataset_availability` |

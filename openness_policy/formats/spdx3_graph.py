@@ -175,6 +175,8 @@ def license_value(g: Graph, target: str, where: tuple) -> tuple[Fact | None, str
     name = g.prop(target, "name")
     if name is not None:
         return Fact(name.value, pos, note=f"{kind} element"), text.value if text else None
+    if text is not None and (known := _identify(text.value)) is not None:
+        return Fact(known[0], pos, "detected", f"the licence text is {known[1]}"), text.value
     if text is not None and kind == "CustomLicense":
         ref = "LicenseRef-" + re.sub(r"[^A-Za-z0-9.-]+", "-", target.rstrip("/").rsplit("/", 1)[-1]).strip("-")
         return Fact(ref, pos, note="custom licence without a name (its text is kept as evidence)"), text.value
@@ -182,6 +184,16 @@ def license_value(g: Graph, target: str, where: tuple) -> tuple[Fact | None, str
         title = _title(text.value)
         return Fact(title, pos, "detected", "the licence is given only as text; named after its first line"), text.value
     return Fact(target, pos, note=f"{kind or 'unknown'} element without an expression"), None
+
+
+def _identify(text: str) -> tuple[str, str] | None:
+    """(catalogue id, title) of a known licence text, via the fingerprint matcher when it is installed."""
+    try:
+        from openness_policy.formats.license_detect import identify
+        match = identify(text)
+    except (ImportError, OSError):  # no matcher or no fingerprint data: fall back to the text's title
+        return None
+    return None if match is None else (match.id, match.title)
 
 
 def _title(text: str) -> str:
