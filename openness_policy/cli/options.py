@@ -6,7 +6,7 @@ import click
 fail_on = click.option("--fail-on", type=click.Choice(["error", "warning", "note", "none"]), default="error",
                        show_default=True, help="Lowest finding level that makes the exit code 1.")
 policy = click.option("--policy", "policies", multiple=True, metavar="FILE",
-                      help="Policy file (repeatable). Default: .openness-policy.yaml at the repository root.")
+                      help="Policy file (repeatable). Default: the nearest .openness-policy.yaml from the current folder up to the repository root.")
 template = click.option("--template", "templates", multiple=True, metavar="NAME",
                         help="Built-in template to check against (repeatable), e.g. osaid-1.0; no policy file needed.")
 today = click.option("--today", metavar="YYYY-MM-DD", callback=lambda c, p, v: _date(v),
