@@ -410,3 +410,38 @@ def test_real_falcon_revisions(tmp_path):
     assert old.licenses["distribution"].value == "tii-falcon-llm"  # removed from the Hub list: the catalogue decides
     assert new.licenses["distribution"].value == "apache-2.0"
     assert [d.name.value for d in new.datasets] == ["tiiuae/falcon-refinedweb"]
+
+
+# ---------------------------------------------------------------- licence from a gate prompt or the prose
+
+def test_license_line_in_the_prose_is_the_last_resort():
+    lic = one("prose-license").licenses["distribution"]
+    assert (lic.value, lic.how, lic.pos.line) == ("Apache 2.0", "detected", 11)
+    assert "License line" in lic.note
+
+
+@pytest.mark.parametrize("raw, name", [
+    ("[Apache 2.0](https://www.apache.org/licenses/LICENSE-2.0).", "Apache 2.0"),
+    ("RAIL License v1.0 ([link](https://huggingface.co/spaces/bigscience/license))", "RAIL License v1.0"),
+    ("Use of Llama 3.2 is governed by the [Llama 3.2 Community License](https://x.test/LICENSE) (a custom licence).",
+     "Llama 3.2 Community License"),
+    ("A custom commercial license, the Llama 3.1 Community License, is available at: [https://x.test](https://x.test)",
+     None),
+    ("[More Information Needed]", None),
+    ("{{ license | default(\"[More Information Needed]\", true)}}", None),
+])
+def test_prose_licence_name(raw, name):
+    from openness_policy.formats.hf_license import prose_name
+
+    assert prose_name(raw) == name
+
+
+def test_full_licence_text_in_the_gate_prompt(tmp_path):
+    mit = (HF / "license-file" / "LICENSE").read_text(encoding="utf-8")
+    body = "".join(f"  {line}\n" if line else "\n" for line in mit.splitlines())
+    (tmp_path / "README.md").write_text(f"---\nextra_gated_heading: Accept the licence\nextra_gated_prompt: |\n{body}---\n",
+                                        encoding="utf-8")
+    rec = hf_card.load(source(tmp_path))[0]
+    lic = rec.licenses["distribution"]
+    assert (lic.value, lic.how, lic.pos.line) == ("MIT", "detected", 3) and "extra_gated_prompt" in lic.note
+    assert rec.weights_available.value == "gated"

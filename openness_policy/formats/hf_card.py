@@ -146,6 +146,8 @@ A model card without front matter gets the warning "no machine-readable metadata
 | `license: other` / empty / `unknown` + `license_name` | `licenses.distribution` = `license_name` |
 | … + only `license_link` (a repo file: identified by its text; a URL: kept as written) | `licenses.distribution` |
 | no licence named: a `LICENSE*` / `LICENCE*` / `COPYING*` file beside the card (`LICENSE-MODEL` first), identified against known licence texts (how=detected); unrecognised text → warning, no licence | `licenses.distribution` |
+| still none: a full licence text in `extra_gated_prompt` (Llama 3.2 gates carry one), identified (how=detected) | `licenses.distribution` |
+| still none: the card's `- **License:** …` line when it gives a licence name, not a sentence (how=detected) | `licenses.distribution` |
 | `USE_POLICY.md` beside the card, identified | evidence `use_policy` |
 | `openness_weights_released: true/false` (openness-policy extension key) | `weights.available` yes/no |
 | weight files or Git LFS pointers beside the card (how=detected); otherwise `yes` by default: a card describes a model published on the Hub | `weights.available`, component *Model parameters (Final)* |

@@ -3,7 +3,9 @@
 Order: (1) ``license`` as written (a Hub id; the licence catalogue resolves Hub ids and aliases);
 (2) ``license: other`` / empty / ``unknown`` → ``license_name``, else a repo-relative
 ``license_link`` file identified by its text, else a ``license_link`` URL; (3) a ``LICENSE*`` file
-beside the card, identified by its text (how="detected"). Nothing found → no licence fact.
+beside the card, identified by its text; (4) a full licence text in ``extra_gated_prompt`` (Llama
+3.2 gates carry one); (5) the card's own "License:" line (``- **License:** Apache 2.0``). Steps 3-5
+give how="detected". Nothing found → no licence fact.
 """
 from __future__ import annotations
 
@@ -111,7 +113,7 @@ def resolve(rec: ModelRecord, doc: Located, src: Source, siblings: Callable[[], 
                 return
         rec.licenses["distribution"] = Fact(target, link.pos, "declared", f"{said}; only license_link given")
         return
-    if from_files(rec, src, siblings(), said):
+    if from_files(rec, src, siblings(), said) or from_gate_prompt(rec, doc, said) or from_prose(rec, src, said):
         return
     if "license" in data:
         if text:
@@ -128,3 +130,52 @@ def use_policy(rec: ModelRecord, src: Source, siblings: list[str]) -> None:
             rec.evidence["use_policy"] = found or Fact(name, Pos(sibling_display(src, name), 1, 1), "detected",
                                                        "a use policy file that openness-policy does not recognise")
             return
+
+
+def from_gate_prompt(rec: ModelRecord, doc: Located, why: str) -> bool:
+    prompt = doc.get("extra_gated_prompt")
+    if not isinstance(prompt, str) or len(prompt) < 1000:  # a short prompt only points to the terms
+        return False
+    from openness_policy.formats.license_detect import identify
+
+    match = identify(prompt)
+    if match is None:
+        return False
+    rec.licenses["distribution"] = Fact(match.id, doc.pos("extra_gated_prompt"), "detected",
+                                        f"{why}; identified from the licence text in extra_gated_prompt ({match.title})")
+    return True
+
+
+_PROSE = re.compile(r"^[ \t]*(?:[-*+][ \t]+)?(?:\*\*|__)?Licen[cs]e(?:\*\*|__)?[ \t]*:[ \t]*(?:\*\*|__)?[ \t]*(?P<v>\S.*?)[ \t]*$",
+                    re.I | re.M)
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_PLACEHOLDER = re.compile(r"more information needed|\{\{|\[optional\]|^\W*$", re.I)
+
+
+def prose_name(raw: str) -> str | None:
+    """A licence *name* from a License line: a link text naming a licence, else the short text.
+
+    A sentence ("A custom commercial license, the ... is available at ...") is not a name: None.
+    """
+    named = [t for t in _LINK.findall(raw) if re.search(r"licen[cs]e", t, re.I)]
+    value = named[0] if named else re.sub(r"\s*\([^()]*\)\W*$", "", _LINK.sub(r"\1", raw))
+    value = value.strip(" *_`.;,")
+    if not value or _PLACEHOLDER.search(value) or len(value) > 60 or len(value.split()) > 8:
+        return None
+    return value
+
+
+def from_prose(rec: ModelRecord, src: Source, why: str) -> bool:
+    """The template's ``- **License:** ...`` line in the Markdown body (never inside the front matter)."""
+    from openness_policy.formats.hf_frontmatter import split_front_matter
+
+    fm = split_front_matter(src.text)
+    start = 0 if fm is None else len("\n".join(src.text.split("\n")[:fm.end_line])) + 1
+    for m in _PROSE.finditer(src.text, start):
+        value = prose_name(m.group("v"))
+        if value is not None:
+            line = src.text.count("\n", 0, m.start()) + 1
+            rec.licenses["distribution"] = Fact(value, Pos(src.display, line, 1, "license"), "detected",
+                                                f"{why}; from the card's License line (prose)")
+            return True
+    return False
