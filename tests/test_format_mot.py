@@ -124,7 +124,8 @@ def test_mapping_of_every_key():
                            "data-card", "technical-report", "training-code", "sample-model-outputs"]
     assert comps["model-architecture"].license is None  # no key: inherit
     assert comps["model-architecture"].location.value == "src/model.py"
-    assert (comps["evaluation-results"].license.value, comps["evaluation-results"].license.pos.line) == ("CC-BY-4.0", 38)
+    results = comps["evaluation-results"].license
+    assert (results.value, results.pos.line) == ("CC-BY-4.0", 38)
     assert comps["training-code"].license.value == "" and comps["training-code"].license.note == "unlicensed"
     assert comps["sample-model-outputs"].license.value == ""
     assert (comps["model-card"].pos.line, comps["model-card"].pos.key) == (39, "release.components[3]")
@@ -147,7 +148,8 @@ def test_no_weights_listed_means_not_shown_released():
 
 
 def test_origin_equal_to_own_name_is_not_lineage():
-    text = (HERE / "mapping.yml").read_text(encoding="utf-8").replace("origin: Fixture-Base-7B", "origin: 'Fixture-Mapping-7B '")
+    text = (HERE / "mapping.yml").read_text(encoding="utf-8")
+    text = text.replace("origin: Fixture-Base-7B", "origin: 'Fixture-Mapping-7B '")
     rec = load_text(text)
     assert rec.lineage == [] and rec.evidence["origin"].value == "Fixture-Mapping-7B "
 
@@ -367,7 +369,8 @@ def test_corpus_finding_counts(corpus_records):
 
 def test_schema_is_the_mots_own():
     ours = json.loads((REPO / "schemas" / "mot-model.schema.json").read_text(encoding="utf-8"))
-    assert ours["$schema"] == "http://json-schema.org/draft-07/schema#" and "lfai/model_openness_tool" in ours["$comment"]
+    assert ours["$schema"] == "http://json-schema.org/draft-07/schema#"
+    assert "lfai/model_openness_tool" in ours["$comment"]
     theirs = json.loads(corpus_path("mot", "schema", "mof_schema.json").read_text(encoding="utf-8"))
     assert {k: v for k, v in ours.items() if k not in ("$schema", "$id", "$comment", "title", "description")} == theirs
 

@@ -75,8 +75,8 @@ def _mot_open(spdx_id: str) -> bool:
 def spdx_advice(text: str) -> tuple[str, str, str] | None:
     """``(why, suggestion, fix)`` when ``text`` is a licence the MOT rejects only for its spelling."""
     if text.strip().casefold() == "unlicensed" and text != "unlicensed":
-        return ("is not the MOT's keyword `unlicensed` (it matches it exactly)", "write `unlicensed` to say there is none",
-                "write `unlicensed`")
+        return ("is not the MOT's keyword `unlicensed` (it matches it exactly)",
+                "write `unlicensed` to say there is none", "write `unlicensed`")
     spdx = spdx_for(text)
     if spdx is not None and spdx != text:
         why = "has stray spaces around the SPDX id" if spdx == text.strip() else "is not an SPDX id"
@@ -92,7 +92,8 @@ def spdx_advice(text: str) -> tuple[str, str, str] | None:
 def license_problems(doc: Located, path: tuple, text: str, slot: str | None = None) -> list[Problem]:
     """Problems for one licence string: a component's (``slot`` None) or a global one (``slot`` given)."""
     pos = doc.pos(*path)
-    whose = "this component's licence" if slot is None else f"the licence of every component inheriting the {slot} licence"
+    whose = ("this component's licence" if slot is None
+             else f"the licence of every component inheriting the {slot} licence")
     if legacy_value(text):
         what = ("the MOT counts the component as included with an invalid licence; remove the component if it is "
                 "not released, or give its licence") if slot is None else \
