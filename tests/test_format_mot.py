@@ -336,9 +336,14 @@ def test_corpus_class_split(corpus_records):
 
 
 def test_corpus_files_are_detected_and_schema_valid(corpus_records):
+    """Every file is ours (no other format plugin claims it first) and passes the MOT's schema."""
+    from openness_policy.engine import detect
+    from openness_policy.plugins import load_registry
+
+    formats = sorted(load_registry(entry_points=False).formats.values(), key=lambda s: -s.priority)
     for name, rec in corpus_records.items():
         text = corpus_path("mot", "models", name).read_text(encoding="utf-8")
-        assert mot.detect(name, text[:4096]), name
+        assert detect(formats, name, text[:4096]).name == "mot", name
         assert [p for p in rec.problems if p.rule.startswith("manifest-")] == [], name
         assert rec.format == "mot" and rec.name is not None
         assert rec.evidence["mot_release_name"].value == rec.name.value
