@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pluggy
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import FIXTURES, corpus_path
 from openness_policy import components as C
@@ -445,3 +447,25 @@ def test_full_licence_text_in_the_gate_prompt(tmp_path):
     lic = rec.licenses["distribution"]
     assert (lic.value, lic.how, lic.pos.line) == ("MIT", "detected", 3) and "extra_gated_prompt" in lic.note
     assert rec.weights_available.value == "gated"
+
+
+# ---------------------------------------------------------------- any text: a record or nothing, never an exception
+
+_KEYS = st.sampled_from(["license", "license_name", "license_link", "base_model", "datasets", "gated", "tags",
+                         "model-index", "extra_gated_prompt", "extra_gated_eu_disallowed", "openness_weights_released",
+                         "base_model_relation", "model_name", "task_categories", "- x", "  nested"])
+_VALUES = st.one_of(st.text(max_size=30), st.sampled_from(["", "[a, b]", "{a: 1}", "true", "null", "C:\\x", "other",
+                                                           "|\n  text", "\n  - a\n  - {b: c}", "# openness-policy: ignore"]))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(_KEYS, _VALUES), max_size=8), st.text(max_size=80), st.booleans())
+def test_fuzzed_front_matter_never_raises(tmp_path_factory, pairs, body, named_card):
+    folder = tmp_path_factory.mktemp("fuzz")
+    name = "MODEL_CARD.md" if named_card else "README.md"
+    text = "---\n" + "".join(f"{k}: {v}\n" for k, v in pairs) + "---\n" + body
+    (folder / name).write_text(text, encoding="utf-8")
+    hf_card.detect(name, text[:4096])
+    for rec in hf_card.load(source(folder, name)):
+        assert rec.format == "hf-card"
+        assert all(p.pos.line >= 1 for p in rec.problems)
