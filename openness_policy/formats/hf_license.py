@@ -146,8 +146,8 @@ def from_gate_prompt(rec: ModelRecord, doc: Located, why: str) -> bool:
     return True
 
 
-_PROSE = re.compile(r"^[ \t]*(?:[-*+][ \t]+)?(?:\*\*|__)?Licen[cs]e(?:\*\*|__)?[ \t]*:[ \t]*(?:\*\*|__)?[ \t]*(?P<v>\S.*?)[ \t]*$",
-                    re.I | re.M)
+_PROSE = re.compile(r"^[ \t]*(?:[-*+][ \t]+)?(?:\*\*|__)?Licen[cs]e(?:\*\*|__)?[ \t]*:"  # - **License:**
+                    r"[ \t]*(?:\*\*|__)?[ \t]*(?P<v>\S.*?)[ \t]*$", re.I | re.M)
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _PLACEHOLDER = re.compile(r"more information needed|\{\{|\[optional\]|^\W*$", re.I)
 

@@ -124,7 +124,8 @@ def datasets(rec: ModelRecord, doc: Located) -> None:
 
 def lineage(rec: ModelRecord, doc: Located) -> None:
     raw = doc.get("base_model")
-    refs = [(("base_model",), raw)] if isinstance(raw, str) else [(("base_model", i), v) for i, v in doc.items("base_model")]
+    refs = [(("base_model",), raw)] if isinstance(raw, str) else \
+        [(("base_model", i), v) for i, v in doc.items("base_model")]
     relation = text_fact(doc, "base_model_relation")
     if relation is not None and relation.value not in RELATIONS:
         rec.problems.append(Problem("manifest-invalid", f"base_model_relation '{relation.value}' is not one of "
