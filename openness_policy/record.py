@@ -49,6 +49,7 @@ class Dataset:
 class BaseModel:
     ref: Fact  # a model id, name or repository path
     relation: Fact | None = None  # finetune | adapter | quantized | merge
+    path: Fact | None = None  # repository path of the base's manifest, when the format gives one
 
 
 @dataclass(slots=True)
@@ -93,6 +94,7 @@ class ModelRecord:
     suppressions: list[Suppression] = field(default_factory=list)
     evidence: dict[str, Any] = field(default_factory=dict)  # format-specific extras kept as evidence
     anchors: dict[str, Pos] = field(default_factory=dict)  # where sections start ("regulatory", "data", ...)
+    inherited_licenses: list[Fact] = field(default_factory=list)  # weights licences of bases in this repository
     index: int = 0  # position of this record among the file's records (a BOM may hold several)
 
     @property

@@ -48,7 +48,7 @@ def record(path: str, name: str, *, comps: dict[str, int], weights_line: int, li
 def classification(rec: ModelRecord, verdict: SimpleNamespace, mof_result: SimpleNamespace) -> Classification:
     comp = {slug: verdict for slug in rec.components}
     osaid = osaid_status(rec, lambda slug: comp.get(slug))
-    level = openness_level(rec, verdict, osaid.meets)
+    level = openness_level(rec, rec.weights_license(), verdict, osaid.meets)
     return Classification(level, mof_result, osaid, verdict, rec.weights_license(), comp, [])
 
 

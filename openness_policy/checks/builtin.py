@@ -57,8 +57,11 @@ def problems(rule: str):
 
 
 def unknown_licenses(ctx: Any) -> list[Violation]:
+    # A value the format reader already reported at that very place (e.g. an MOT placeholder such as
+    # "Component not included") is not reported twice.
+    flagged = {(p.pos.line, p.pos.col) for p in ctx.record.problems}
     return [Violation(f"licence '{term}' is not identified in the licence catalogue", fact.pos, str(term))
-            for term, fact in ctx.classification.unknown_licenses]
+            for term, fact in ctx.classification.unknown_licenses if (fact.pos.line, fact.pos.col) not in flagged]
 
 
 def level_note(ctx: Any) -> list[Violation]:

@@ -50,8 +50,9 @@ def data_information(rec: ModelRecord) -> Evidence | None:
     return None
 
 
-def openness_level(rec: ModelRecord, weights_verdict, osaid_meets: bool) -> LevelVerdict:
-    """``weights_verdict`` is the LicenseVerdict of the weights licence, or None when none applies."""
+def openness_level(rec: ModelRecord, lic, weights_verdict, osaid_meets: bool) -> LevelVerdict:
+    """``lic`` is the weights licence Fact (own or inherited) and ``weights_verdict`` its LicenseVerdict;
+    both None when no licence applies."""
     v = LevelVerdict("closed")
     avail = rec.weights_available
     if avail is None or avail.value not in ("yes", "gated"):
@@ -63,7 +64,6 @@ def openness_level(rec: ModelRecord, weights_verdict, osaid_meets: bool) -> Leve
         return v
     v.gated = avail.value == "gated" or bool(rec.gated and rec.gated.value)
     v.evidence.append(Evidence(f"final parameters released{' (gated)' if v.gated else ''}", avail.pos))
-    lic = rec.weights_license()
     if lic is None or weights_verdict is None:
         v.reasons.append(Evidence("no licence applies to the final parameters", avail.pos))
         v.missing.append("declare a licence for the final parameters")
@@ -77,7 +77,8 @@ def openness_level(rec: ModelRecord, weights_verdict, osaid_meets: bool) -> Leve
         v.missing.append("license the final parameters under terms that grant use and modification")
         return v
     v.level = "open-weights"
-    v.evidence.append(Evidence(f"weights licence '{lic.value}' grants use and modification", lic.pos))
+    inherited = f" ({lic.note})" if lic.how == "inherited" or rec.inherited_licenses else ""
+    v.evidence.append(Evidence(f"weights licence '{lic.value}' grants use and modification{inherited}", lic.pos))
     data = data_information(rec)
     if data is None:
         v.reasons.append(Evidence("no training-data information is published", rec.pos))

@@ -48,12 +48,13 @@ def classify(rec: ModelRecord, catalog: Any) -> Classification:
         if v is not None and not v.known and fact is not None and (fact.value, fact.pos) not in seen:
             seen.add((fact.value, fact.pos))
             unknown.append((str(fact.value), fact))
-    wfact = rec.weights_license()
-    wv = verdict(wfact)
+    wfact, wv = weights_licence(rec, verdict)
     if wv is not None and not wv.known and wfact is not None and (wfact.value, wfact.pos) not in seen:
         unknown.append((str(wfact.value), wfact))
+    if rec.inherited_licenses and C.WEIGHTS in comp_verdicts:
+        comp_verdicts[C.WEIGHTS] = wv
     osaid = osaid_status(rec, lambda slug: comp_verdicts.get(slug))
-    level = openness_level(rec, wv, osaid.meets)
+    level = openness_level(rec, wfact, wv, osaid.meets)
     inputs = [ComponentInput(slug, None if c.license is None else str(c.license.value or ""))
               for slug, c in rec.components.items()]
     globals_ = {slot: (str(f.value) if f.value is not None else None) for slot, f in rec.licenses.items()}
@@ -66,5 +67,20 @@ def classify(rec: ModelRecord, catalog: Any) -> Classification:
     return Classification(level, mof, osaid, wv, wfact, comp_verdicts, unknown)
 
 
-def weights_component_included(rec: ModelRecord) -> bool:
-    return C.WEIGHTS in rec.components
+def weights_licence(rec: ModelRecord, verdict: Any) -> tuple[Fact | None, Any]:
+    """The weights licence and its verdict, with licences inherited from bases in this repository.
+
+    No licence of its own: the inherited one applies. Both: every term applies (AND), so a
+    derivative is never more open than its base allows.
+    """
+    own = rec.weights_license()
+    inherited = rec.inherited_licenses
+    if not inherited:
+        return own, verdict(own)
+    terms = ([own] if own is not None else []) + inherited
+    if len(terms) == 1:
+        return terms[0], verdict(terms[0])
+    text = " AND ".join(f"({t.value})" if " " in str(t.value) else str(t.value) for t in terms)
+    anchor = own or inherited[0]
+    note = "; ".join(t.note for t in inherited if t.note)
+    return Fact(text, anchor.pos, "inherited" if own is None else anchor.how, note), verdict(Fact(text, anchor.pos))

@@ -94,14 +94,12 @@ def fill(rec: ModelRecord, doc: Located) -> None:
     rec.training_summary = text_fact(doc, "data", "training_summary")
     for i, item in doc.items("base_models"):
         if isinstance(item, dict) and (ref := text_fact(doc, "base_models", i, "id")) is not None:
-            rec.lineage.append(BaseModel(ref, text_fact(doc, "base_models", i, "relation")))
-            if (p := text_fact(doc, "base_models", i, "path")) is not None:
+            p = text_fact(doc, "base_models", i, "path")
+            rec.lineage.append(BaseModel(ref, text_fact(doc, "base_models", i, "relation"), p))
+            if p is not None:
                 rec.evidence.setdefault("base_paths", []).append(p)
-    reg = doc.get("regulatory")
-    if isinstance(reg, dict):
-        for key in reg:
-            if (f := fact(doc, "regulatory", key)) is not None:
-                rec.regulatory[key] = f
+    if isinstance(doc.get("regulatory"), dict):
+        _regulatory(rec, doc, ("regulatory",), "")
     for i, item in doc.items("evaluation"):
         if isinstance(item, dict):
             rec.evaluation.append(Fact(item, doc.pos("evaluation", i)))
@@ -109,6 +107,19 @@ def fill(rec: ModelRecord, doc: Located) -> None:
         if isinstance(item, dict) and isinstance(item.get("rule"), str):
             rec.suppressions.append(Suppression(item["rule"], str(item.get("reason") or ""),
                                                 doc.pos("suppressions", i), item.get("expires")))
+
+
+def _regulatory(rec: ModelRecord, doc: Located, path: tuple, prefix: str, depth: int = 0) -> None:
+    """``regulatory:`` facts under dotted keys (``ab2013.sources_owners``); a nested mapping is a fact
+    too, and an anchor for its missing keys. An empty string counts as not given."""
+    for key, value in doc.get(*path).items():
+        f = fact(doc, *path, key)
+        if f is None or value == "":
+            continue
+        rec.regulatory[prefix + key] = f
+        if isinstance(value, dict) and depth < 4:
+            rec.anchors[f"regulatory.{prefix}{key}"] = doc.pos(*path, key)
+            _regulatory(rec, doc, path + (key,), f"{prefix}{key}.", depth + 1)
 
 
 @hookimpl
