@@ -33,6 +33,11 @@ class Options:
     max_bytes: int = DEFAULT_MAX_BYTES
     no_default_policy: bool = False
     policy_reader: Callable[[Path], str] | None = None  # e.g. read from a git commit
+    diff_base: str | None = None  # judge only what changed since this revision (pull-request mode)
+    only_new: bool = False  # with diff_base: hide findings that already existed at the base
+    policy_from: str = "base"  # with diff_base: read policy files from the base ("base") or the work tree
+    baseline: str | None = None  # a baseline file: its findings are listed as suppressed
+    write_baseline: str | None = None  # write the accepted findings (live + baselined) to this file
 
     @property
     def date(self) -> str:
@@ -103,12 +108,22 @@ def load_candidate(c: Candidate, root: Path, formats: list[FormatSpec], max_byte
     folder = real.parent
     src = Source(real, c.display, text, read_sibling=lambda name: _sibling(folder, name, root, max_bytes),
                  list_siblings=lambda: _listdir(folder))
+    return load_source(spec, src)
+
+
+def load_source(spec: FormatSpec, src: Source) -> list[ModelRecord]:
+    """Records from one file's text (on disk or a git blob), with its comment suppressions attached."""
+    from openness_policy.suppress_comments import attach
+
     try:
-        return spec.load(src)
+        records = spec.load(src)
     except Exception as exc:  # a plugin bug must not lose the verdict for this file
+        c = Candidate(src.path, src.display, True)
         return [_problem_record(c, "manifest-unreadable",
                                 f"the {spec.name} reader failed ({type(exc).__name__}: {exc}); "
                                 f"please report this with openness-policy {__version__}", "report the bug")]
+    attach(records, src.text, src.display)
+    return records
 
 
 def _sibling(folder: Path, name: str, root: Path, max_bytes: int) -> str | None:
@@ -132,13 +147,35 @@ def run(opts: Options, registry: Any | None = None, cwd: Path | None = None) -> 
 
     registry = registry or load_registry()
     root = find_root(cwd or Path.cwd())
-    policy = build_policy(registry, root, opts, cwd)
-    catalog = load_catalog(registry, policy)
-    formats = sorted(registry.formats.values(), key=lambda s: -s.priority)
-    patterns = tuple(p for s in formats for p in s.filenames)
-    found = candidates(opts.paths, root, patterns)
-    records = [r for c in found for r in load_candidate(c, root, formats, opts.max_bytes)]
-    return judge(records, registry, policy, catalog, opts, files=len(found))
+    accepted = None
+    if opts.baseline:
+        from openness_policy import baseline
+
+        accepted = baseline.load(opts.baseline)  # a bad baseline file fails before any work
+    if opts.diff_base:
+        from openness_policy.git.pr import run_pr
+
+        report = run_pr(opts, registry, root, cwd or Path.cwd())
+    else:
+        policy = build_policy(registry, root, opts, cwd)
+        catalog = load_catalog(registry, policy)
+        formats = ordered_formats(registry)
+        found = candidates(opts.paths, root, patterns(formats))
+        records = [r for c in found for r in load_candidate(c, root, formats, opts.max_bytes)]
+        report = judge(records, registry, policy, catalog, opts, files=len(found))
+    if accepted is not None or opts.write_baseline:
+        from openness_policy.baseline import apply
+
+        apply(report, opts, accepted, partial=bool(opts.diff_base))
+    return report
+
+
+def ordered_formats(registry: Any) -> list[FormatSpec]:
+    return sorted(registry.formats.values(), key=lambda s: -s.priority)
+
+
+def patterns(formats: list[FormatSpec]) -> tuple[str, ...]:
+    return tuple(p for s in formats for p in s.filenames)
 
 
 def load_catalog(registry: Any, policy: Policy) -> Any:
@@ -160,12 +197,21 @@ def load_catalog(registry: Any, policy: Policy) -> Any:
     return catalog
 
 
-def judge(records: list[ModelRecord], registry: Any, policy: Policy, catalog: Any, opts: Options, files: int) -> Report:
+def judge(records: list[ModelRecord], registry: Any, policy: Policy, catalog: Any, opts: Options, files: int,
+          before: dict[str, list[ModelResult]] | None = None) -> Report:
+    """Classify, evaluate and waive. Pure: records in, report out.
+
+    ``before`` (pull-request mode) maps a manifest path to its models' results at the base commit;
+    the built-in ``regression`` rule compares each current model with its earlier self.
+    """
     from openness_policy.classify.verdict import classify
     from openness_policy.policy.context import EvalContext
     from openness_policy.policy.evaluate import evaluate_model, rule_index
     from openness_policy.policy.waive import apply_suppressions, apply_waivers, waiver_findings
 
+    from openness_policy.lineage import link
+
+    link(records)  # derivatives inherit their bases' licences (bases described in this repository)
     today = opts.date
     meta = rule_index(registry, policy)
     findings: list[Finding] = []
@@ -175,14 +221,23 @@ def judge(records: list[ModelRecord], registry: Any, policy: Policy, catalog: An
         cls = classify(rec, catalog)
         ctx = EvalContext(rec, cls, catalog, registry, today, policy.settings)
         found = evaluate_model(ctx, policy)
+        result = ModelResult(rec, cls)
+        if before is not None:
+            from openness_policy.regression import findings as regressions
+
+            found += regressions(ctx, result, before.get(rec.path, []), policy)
         found += apply_suppressions(found, rec, today, meta)
         findings.extend(found)
-        models.append(ModelResult(rec, cls))
+        models.append(result)
         by_key[rec.path + "\0" + rec.display_name] = rec
     apply_waivers(findings, by_key, policy, today)
     findings.extend(waiver_findings(policy, today, meta))
     # SARIF rules[]: the policy's own rules (evaluated, even when clean) and every rule with a result.
     rules = {r.info.id: r.info for r in policy.rules}
+    if before is not None:
+        from openness_policy.regression import REGRESSION
+
+        rules[REGRESSION.id] = REGRESSION  # evaluated on every changed model, even when clean
     for f in findings:
         rules.setdefault(f.rule.id, f.rule)
     findings.sort(key=Finding.sort_key)
