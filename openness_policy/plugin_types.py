@@ -37,6 +37,7 @@ class Violation:
     message: str
     pos: "Pos"
     key: str = ""  # extra fingerprint key when one requirement yields several violations
+    level: str | None = None  # overrides the rule's default level (e.g. a format's warning-level problem)
 
 
 @dataclass(frozen=True)

@@ -51,7 +51,7 @@ META = (
 
 def problems(rule: str):
     def run(ctx: Any) -> list[Violation]:
-        return [Violation(p.message + (f" (fix: {p.fix})" if p.fix else ""), p.pos, p.pos.key)
+        return [Violation(p.message + (f" (fix: {p.fix})" if p.fix else ""), p.pos, p.pos.key, p.level)
                 for p in ctx.record.problems if p.rule == rule]
     return run
 

@@ -19,11 +19,13 @@ def level_for(info: RuleInfo, policy: Policy, today: str) -> tuple[str, str]:
 
 def to_findings(info: RuleInfo, violations: list[Violation], ctx: EvalContext, policy: Policy) -> list[Finding]:
     level, suffix = level_for(info, policy, ctx.today)
+    overridden = info.id in policy.severity
     rec = ctx.record
     name = rec.display_name
     out = []
     for v in violations:
-        out.append(Finding(rule=info, level=level, message=f"{name}: {v.message}{suffix}", pos=v.pos,
+        lvl = v.level if v.level and not overridden and not suffix else level
+        out.append(Finding(rule=info, level=lvl, message=f"{name}: {v.message}{suffix}", pos=v.pos,
                            manifest=rec.path, model=name, key=v.key))
     return out
 
@@ -53,7 +55,8 @@ def _problem_findings(ctx: EvalContext, policy: Policy) -> list[Finding]:
             continue
         info = RuleInfo(p.rule, f"Manifest problem: {p.rule}", "The manifest has a problem the format reader reported.",
                         p.fix or "Fix the manifest at the reported line.", p.level)
-        out.extend(to_findings(info, [Violation(p.message + (f" (fix: {p.fix})" if p.fix else ""), p.pos)], ctx, policy))
+        out.extend(to_findings(info, [Violation(p.message + (f" (fix: {p.fix})" if p.fix else ""), p.pos, p.pos.key, p.level)],
+                               ctx, policy))
     return out
 
 
