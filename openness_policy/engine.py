@@ -108,7 +108,11 @@ def load_candidate(c: Candidate, root: Path, formats: list[FormatSpec], max_byte
     folder = real.parent
     src = Source(real, c.display, text, read_sibling=lambda name: _sibling(folder, name, root, max_bytes),
                  list_siblings=lambda: _listdir(folder))
-    return load_source(spec, src)
+    records = load_source(spec, src)
+    if not records and c.explicit:  # the format looked closer and declined: say so, never vanish
+        return [_problem_record(c, "manifest-unrecognised", f"not a {spec.name} manifest after all ({spec.description})",
+                                "pass only manifest files", "warning")]
+    return records
 
 
 def load_source(spec: FormatSpec, src: Source) -> list[ModelRecord]:
