@@ -122,9 +122,31 @@ def _regulatory(rec: ModelRecord, doc: Located, path: tuple, prefix: str, depth:
             _regulatory(rec, doc, path + (key,), f"{prefix}{key}.", depth + 1)
 
 
+DOCS = """**Detection.** File name `openness.yaml`, `openness.yml`, `*.openness.yaml` or `*.openness.yml`
+**and** a top-level `openness:` key (the format version, `1`). Validated against
+`schemas/model-manifest.schema.json`; every schema error is a `manifest-invalid` finding at its line
+with a did-you-mean hint.
+
+| native key | canonical record |
+|---|---|
+| `name`, `version` | `name`, `version` |
+| `owner`, `labels.<key>` | `labels.owner`, `labels.<key>` |
+| `license` | `licenses.distribution` |
+| `licenses.code` / `data` / `document` | `licenses.<type>` |
+| `components.<slug or MOT name>` (`license`, `location`) | the component, included; no `license` key inherits |
+| `weights.released` | `weights.available` (`yes`/`no`; `gated` with `access.gated`); without it, listing `model-parameters-final` means released |
+| `access.gated`, `access.excluded_regions` | `access.gated`, excluded regions |
+| `data.disclosure`, `data.datasets[]` (`name`, `source`, `license`), `data.training_summary` | data information |
+| `base_models[]` (`id`, `relation`, `path`) | `lineage` (a `path` links the base's manifest in this repository) |
+| `regulatory.<key>` | `regulatory.<key>` |
+| `evaluation[]` | `evaluation` |
+| `suppressions[]` (`rule`, `reason`, `expires`) | inline suppressions |
+"""
+
+
 @hookimpl
 def register_formats(register):
     register(FormatSpec(
         name="native", description="openness-policy's own YAML manifest (*.openness.yaml)",
         filenames=PATTERNS, detect=detect, load=load, priority=100,
-        docs="File name `openness.yaml` or `*.openness.yaml` and a top-level `openness: 1`."))
+        docs=DOCS))
