@@ -1,14 +1,18 @@
 """CycloneDX ML-BOM format plugin: detection, mapping, licences, positions, corpus test vectors."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from openness_policy.formats import cyclonedx
 from openness_policy.formats.cyclonedx_licenses import read_licenses
 from openness_policy.jsonload import load_json
 from openness_policy.plugin_types import Source
+from openness_policy.record import ModelRecord
 from tests.conftest import FIXTURES, corpus_path
 
 FIX = FIXTURES / "cyclonedx"
@@ -41,6 +45,16 @@ def by_name(records: list) -> dict:
 ])
 def test_detection_by_name_and_content(name, head, expected):
     assert cyclonedx.detect(name, head) is expected
+
+
+@pytest.mark.parametrize("name, scanned", [
+    ("bom.json", True), ("model.cdx.json", True), ("llama_aibom.json", True), ("x.bom.json", True),
+    ("tokenizer.json", False), ("config.json", False), ("package-lock.json", False),
+])
+def test_directory_scans_look_at_conventional_names_only(name, scanned):
+    import fnmatch
+
+    assert any(fnmatch.fnmatch(name, p) for p in cyclonedx.PATTERNS) is scanned
 
 
 def test_two_models_give_two_records_in_order():
@@ -203,3 +217,43 @@ def test_licence_mix_test_vectors(version, warns):
     assert (situation_c.declared.value, situation_c.concluded.value) == ("GPL-3.0-or-later OR GPL-2.0", "GPL-3.0-only")
     if warns:
         assert situation_c.problems[0].level == "warning" and "1.6" in situation_c.problems[0].message
+
+
+# --- robustness: any value in any place never raises -------------------------------------------
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=6),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+    max_leaves=8)
+
+
+def _paths(value, path=()):
+    yield path
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, child in items:
+        yield from _paths(child, (*path, key))
+
+
+def mutated(doc, data) -> str:
+    """``doc`` with one to three values (anywhere) replaced by arbitrary JSON, as text."""
+    paths = [p for p in _paths(doc) if p]
+    for _ in range(data.draw(st.integers(1, 3))):
+        path = data.draw(st.sampled_from(paths))
+        try:
+            parent = doc
+            for key in path[:-1]:
+                parent = parent[key]
+            parent[path[-1]] = data.draw(JSON_VALUES)
+        except (LookupError, TypeError):
+            continue  # an earlier replacement removed this place
+    return json.dumps(doc)
+
+
+@pytest.mark.parametrize("fixture", ['two-models.cdx.json', 'properties.bom.json', 'mixed-licenses-1.6.cdx.json'])
+@settings(max_examples=40, deadline=None)
+@given(data=st.data())
+def test_any_value_anywhere_never_raises(fixture, data):
+    path = FIX / fixture
+    text = mutated(json.loads(path.read_text()), data)  # JSON text
+    records = cyclonedx.load(Source(path, path.name, text))
+    assert all(isinstance(r, ModelRecord) for r in records)

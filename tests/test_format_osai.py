@@ -1,12 +1,16 @@
 """European Open Source AI Index format plugin: grades to components, licences, evidence, corpus."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from openness_policy.formats import osai_index
 from openness_policy.plugin_types import Source
+from openness_policy.record import ModelRecord
 from tests.conftest import FIXTURES, corpus_path
 
 FIX = FIXTURES / "osai"
@@ -157,3 +161,45 @@ def test_closed_and_gated_models(file, weights, components):
 def test_fourteen_dimension_snapshot_keeps_package_and_api_as_evidence():
     (rec,) = load(corpus_path("osai-index", "_14dim-snapshot", "OLMo.yaml"))
     assert grades(rec)["package"] == "open" and grades(rec)["api"] == "partial"
+
+
+# --- robustness: any value in any place never raises -------------------------------------------
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=6),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+    max_leaves=8)
+
+
+def _paths(value, path=()):
+    yield path
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, child in items:
+        yield from _paths(child, (*path, key))
+
+
+def mutated(doc, data) -> str:
+    """``doc`` with one to three values (anywhere) replaced by arbitrary JSON, as text."""
+    paths = [p for p in _paths(doc) if p]
+    for _ in range(data.draw(st.integers(1, 3))):
+        path = data.draw(st.sampled_from(paths))
+        try:
+            parent = doc
+            for key in path[:-1]:
+                parent = parent[key]
+            parent[path[-1]] = data.draw(JSON_VALUES)
+        except (LookupError, TypeError):
+            continue  # an earlier replacement removed this place
+    return json.dumps(doc)
+
+
+@pytest.mark.parametrize("fixture", ['example-model.yaml', 'closed-model.yaml'])
+@settings(max_examples=40, deadline=None)
+@given(data=st.data())
+def test_any_value_anywhere_never_raises(fixture, data):
+    from ruamel.yaml import YAML
+
+    path = FIX / fixture
+    text = mutated(YAML(typ='safe').load(path.read_text()), data)  # JSON text is YAML too
+    records = osai_index.load(Source(path, path.name, text))
+    assert all(isinstance(r, ModelRecord) for r in records)

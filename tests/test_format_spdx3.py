@@ -1,12 +1,16 @@
 """SPDX 3 AI format plugin: JSON-LD graph mapping, the tolerant non-JSON-LD variant, corpus examples."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from openness_policy.formats import cyclonedx, spdx3
 from openness_policy.plugin_types import Source
+from openness_policy.record import ModelRecord
 from tests.conftest import FIXTURES, corpus_path
 
 FIX = FIXTURES / "spdx"
@@ -32,6 +36,16 @@ def line_of(path: Path, needle: str, nth: int = 0) -> int:
 ])
 def test_detection_by_name_and_content(name, head, expected):
     assert spdx3.detect(name, head) is expected
+
+
+@pytest.mark.parametrize("name, scanned", [
+    ("sbom.spdx3.json", True), ("model.spdx.json", True), ("doc.jsonld", True),
+    ("tokenizer.json", False), ("ai_example01_spdx3.0_simplehtr-example.json", False),
+])
+def test_directory_scans_look_at_conventional_names_only(name, scanned):
+    import fnmatch
+
+    assert any(fnmatch.fnmatch(name, p) for p in spdx3.PATTERNS) is scanned
 
 
 def test_json_ld_model_follows_files_to_datasets_and_licences():
@@ -75,6 +89,20 @@ def test_tool_output_variant_is_read_with_a_warning():
     assert "`element` array" in problem.message and "string" in problem.message
     assert "@graph" in problem.fix
     assert problem.pos.line == line_of(path, '"element": [')
+
+
+def test_packages_without_or_with_repeated_ids_are_still_read():
+    doc = json.loads((FIX / "translator.spdx3.json").read_text())
+    model = next(e for e in doc["@graph"] if e["type"] == "ai_AIPackage")
+    twin = dict(model, name="twin", ai_metric=[{"type": "DictionaryEntry", "key": "chrf", "value": "55"}])
+    doc["@graph"].append(twin)  # same spdxId as the first package
+    anonymous = dict(model, name="anonymous")
+    del anonymous["spdxId"]
+    doc["@graph"].append(anonymous)
+    first, second, third = spdx3.load(Source(Path("x.spdx3.json"), "x.spdx3.json", json.dumps(doc, indent=1)))
+    assert [r.name.value for r in (first, second, third)] == ["acme-translator", "twin", "anonymous"]
+    assert second.evaluation[0].value == {"name": "chrf", "value": "55"}  # its own metrics, not the first's
+    assert second.datasets == [] and "distribution" not in third.licenses  # relationships name the first
 
 
 def test_dataset_only_document_is_not_detected():
@@ -166,3 +194,43 @@ def test_hf2spdx_samples(file, name, licence):
     (problem,) = rec.problems
     assert problem.level == "warning" and problem.message.startswith("not valid SPDX 3 JSON-LD")
     assert rec.components["model-parameters-final"].location.value.startswith(f"https://huggingface.co/{name}/tree/")
+
+
+# --- robustness: any value in any place never raises -------------------------------------------
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=6),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+    max_leaves=8)
+
+
+def _paths(value, path=()):
+    yield path
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, child in items:
+        yield from _paths(child, (*path, key))
+
+
+def mutated(doc, data) -> str:
+    """``doc`` with one to three values (anywhere) replaced by arbitrary JSON, as text."""
+    paths = [p for p in _paths(doc) if p]
+    for _ in range(data.draw(st.integers(1, 3))):
+        path = data.draw(st.sampled_from(paths))
+        try:
+            parent = doc
+            for key in path[:-1]:
+                parent = parent[key]
+            parent[path[-1]] = data.draw(JSON_VALUES)
+        except (LookupError, TypeError):
+            continue  # an earlier replacement removed this place
+    return json.dumps(doc)
+
+
+@pytest.mark.parametrize("fixture", ['translator.spdx3.json', 'tool-output.spdx3.json'])
+@settings(max_examples=40, deadline=None)
+@given(data=st.data())
+def test_any_value_anywhere_never_raises(fixture, data):
+    path = FIX / fixture
+    text = mutated(json.loads(path.read_text()), data)  # JSON text
+    records = spdx3.load(Source(path, path.name, text))
+    assert all(isinstance(r, ModelRecord) for r in records)

@@ -15,7 +15,10 @@ from openness_policy.record import ModelRecord, Problem
 from openness_policy.sourcemap import Located
 
 NAME = "cyclonedx"
-PATTERNS = ("bom.json", "*.bom.json", "*.cdx.json", "*aibom*.json", "*.json")
+# Directory scans look only at the conventional names: model repositories hold large JSON files
+# (tokenizer.json, config.json) that must not be read on every commit. A file named on the
+# command line is detected by content whatever its name.
+PATTERNS = ("bom.json", "*.bom.json", "*.cdx.json", "*aibom*.json", "*ai-bom*.json", "*mlbom*.json")
 SUPPORTED = ("1.5", "1.6", "1.7")
 ML_TYPE = "machine-learning-model"
 HEAD_SIZE = 4000  # a head shorter than this is the whole file
@@ -95,9 +98,11 @@ def _components(doc: Located) -> tuple[list[tuple], dict[str, tuple]]:
 
 
 DOCS = """\
-**Detection.** A `*.json` file (conventional names: `bom.json`, `*.bom.json`, `*.cdx.json`,
-`*aibom*.json`) whose first 4 KiB hold `"bomFormat": "CycloneDX"` and, when visible there, a
-`specVersion` of 1.5, 1.6 or 1.7. A small file (under 4 KiB) without a `machine-learning-model`
+**Detection.** A `*.json` file whose first 4 KiB hold `"bomFormat": "CycloneDX"` and, when visible
+there, a `specVersion` of 1.5, 1.6 or 1.7. Directory scans look at the conventional names only
+(`bom.json`, `*.bom.json`, `*.cdx.json`, `*aibom*.json`, `*ai-bom*.json`, `*mlbom*.json`), so the
+large JSON files of a model repository are never read; any other `*.json` is detected by content
+when it is named on the command line or passed by the pre-commit hook. A small file (under 4 KiB) without a `machine-learning-model`
 component is not detected; a larger BOM without one loads to no records. XML BOMs are not read.
 Each `machine-learning-model` component (in `metadata.component` or, at any depth, in `components`;
 the same `bom-ref` counts once) becomes one record, numbered by `index`.

@@ -52,11 +52,10 @@ def read_licenses(doc: Located, path: tuple, spec: Any) -> LicenseRead:
                 doc.pos(*base, i), "warning", "give each entry `license: {id: ...}`, `license: {name: ...}` or `expression`"))
         else:
             entries.append(entry)
-    kinds = {e.kind == "expression" for e in entries}
-    has_expr = any(e.kind == "expression" for e in entries)
+    expressions = sum(e.kind == "expression" for e in entries)
     version = spec_tuple(spec)
-    if has_expr and len(entries) > 1 and version and version < MIXING_ALLOWED_FROM:
-        what = "licence entries and an expression" if kinds == {True, False} else "several expressions"
+    if expressions and len(entries) > 1 and version and version < MIXING_ALLOWED_FROM:
+        what = "several expressions" if expressions == len(entries) else "licence entries and an expression"
         out.problems.append(Problem(
             "manifest-invalid",
             f"out of spec for CycloneDX {spec}: `licenses` mixes {what}; before 1.7 it must be either "

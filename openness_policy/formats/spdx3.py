@@ -15,7 +15,7 @@ from openness_policy.plugin_types import FormatSpec, Source
 from openness_policy.record import BaseModel, ComponentFact, Dataset, Fact, ModelRecord, Problem
 
 NAME = "spdx3"
-PATTERNS = ("*.spdx3.json", "*.spdx.json", "*.jsonld", "*.json")
+PATTERNS = ("*.spdx3.json", "*.spdx.json", "*.jsonld")  # directory scans only; see DOCS
 HEAD_SIZE = 4000
 _PROFILES = re.compile(r'"profileConformance"\s*:\s*\[([^\]]*)\]')
 MEMBER_LINKS = ("contains", "hasDataFile")
@@ -57,15 +57,15 @@ def load(src: Source) -> list[ModelRecord]:
                 doc.pos(*g.base), "warning",
                 "serialise with the SPDX 3 JSON-LD context: elements in `@graph`, prefixed types such as "
                 "`ai_AIPackage`, IRI `spdxId`s and `to` as a list (e.g. with spdx-python-model)"))
-        fill(rec, g, el)
+        fill(rec, g, i, el)
         records.append(rec)
     return records
 
 
-def fill(rec: ModelRecord, g, el: dict) -> None:
-    from openness_policy.formats.spdx3_graph import element_id
+def fill(rec: ModelRecord, g, index: int, el: dict) -> None:
+    from openness_policy.formats.spdx3_graph import own_id
 
-    me = element_id(el) or ""
+    me = own_id(g, index)
     rec.name, rec.version = g.prop(me, "name"), g.prop(me, "packageVersion")
     members = g.closure(me, MEMBER_LINKS)
     _licenses(rec, g, [me] + [m for m in members[1:] if g.prop(m, "primaryPurpose") and
@@ -91,7 +91,7 @@ def fill(rec: ModelRecord, g, el: dict) -> None:
         if rel.kind == "ancestorOf" and any(t == me for t, _ in rel.targets):
             where = rel.targets[0][1]
             rec.lineage.append(BaseModel(_named(g, rel.source, where), Fact("ancestorOf", g.doc.pos(*where), "derived")))
-    path = g.path(me)
+    path = (*g.base, index)
     key = "ai_metric" if "ai_metric" in el else "metric"
     for j, item in g.doc.items(*path, key):
         if isinstance(item, dict) and item.get("key") is not None:
@@ -191,8 +191,10 @@ def _named(g, eid: str, where: tuple) -> Fact:
 
 
 DOCS = """\\
-**Detection.** A `*.json` or `*.jsonld` file (conventional names: `*.spdx3.json`, `*.spdx.json`)
-whose first 4 KiB hold an `@context` naming `spdx.org/rdf/3`. A document whose
+**Detection.** A `*.json` or `*.jsonld` file whose first 4 KiB hold an `@context` naming
+`spdx.org/rdf/3`. Directory scans look at `*.spdx3.json`, `*.spdx.json` and `*.jsonld` only (model
+repositories hold large JSON files that must not be read on every commit); any other `*.json` is
+detected by content when named on the command line or passed by the pre-commit hook. A document whose
 `profileConformance` (in the head) leaves out `ai` is not detected, nor a small file (under 4 KiB)
 without an `AIPackage`; a larger document without one loads to no records. Each `ai_AIPackage`
 becomes one record, numbered by `index`. The non-JSON-LD tool output (top-level `element` array,

@@ -100,11 +100,23 @@ def prop_key(el: dict, name: str) -> str | None:
     return None
 
 
-def element_id(el: dict) -> str | None:
+def element_id(el: Any) -> str | None:
+    if not isinstance(el, dict):
+        return None
     for key in ("spdxId", "@id"):
         if isinstance(el.get(key), str):
             return el[key]
     return None
+
+
+def local_id(index: int) -> str:
+    return f"_:element-{index}"
+
+
+def own_id(g: Graph, index: int) -> str:
+    """The id relationships use for the element at ``index``, or a local one if it has none of its own."""
+    eid = element_id(g.doc.get(*g.base, index))
+    return eid if eid is not None and g.ids.get(eid) == index else local_id(index)
 
 
 def build(doc: Located) -> Graph | None:
@@ -123,6 +135,7 @@ def build(doc: Located) -> Graph | None:
         eid = element_id(el)
         if eid is not None:
             g.ids.setdefault(eid, i)
+        g.ids[local_id(i)] = i  # every element is reachable, even without (or with a repeated) id
         if etype(el) in ("Relationship", "LifecycleScopedRelationship"):
             kind, source, to = el.get("relationshipType"), el.get("from"), el.get("to")
             if not isinstance(kind, str) or not isinstance(source, str):
