@@ -78,8 +78,8 @@ def fill(rec: ModelRecord, doc: Located) -> None:
         rec.evidence["organisation"] = f
     grades = {dim: _grade(rec, doc, dim) for dim in DIMENSIONS if dim in doc.data}
     rec.evidence["osai"] = {dim: g for dim, g in grades.items() if g is not None}
-    _license(rec, doc, grades.get("licenses"))
     lic_grade = grades.get("licenses")
+    _license(rec, doc, lic_grade)
     for dim, grade in grades.items():
         if grade is None or grade.value["grade"] not in ("open", "partial"):
             continue
