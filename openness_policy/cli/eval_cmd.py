@@ -21,7 +21,24 @@ from openness_policy.cli import options
 @click.option("--max-file-size", type=click.IntRange(min=1), default=10 * 1024 * 1024, show_default=True,
               metavar="BYTES", help="Files larger than this are reported, not read.")
 @click.option("--color/--no-color", default=None, help="Colour the text output (default: when a terminal).")
-def eval_command(paths, policies, templates, formats, outputs, fail_on, today, max_file_size, color) -> int:
+@click.option("--diff-base", metavar="REF",
+              help="Pull-request mode: judge only manifests added or changed since REF (and those whose inputs "
+                   "changed), read policy files from REF, and report regressions against REF.")
+@click.option("--only-new", is_flag=True,
+              help="With --diff-base: report only findings that did not exist at REF (the others are listed as "
+                   "suppressed).")
+@click.option("--policy-from", type=click.Choice(["base", "head"]), default=None,
+              help="With --diff-base: read policy files from REF (base, the default, so a change cannot weaken "
+                   "its own policy) or from the working tree (head).")
+@click.option("--baseline", "baseline_file", metavar="FILE",
+              help="Accepted findings (a file from --write-baseline): matching findings are listed as suppressed.")
+@click.option("--write-baseline", metavar="FILE",
+              help="Write every current finding (plus those still matched by --baseline) to FILE as accepted; "
+                   "the run then exits 0.")
+@click.option("--exit-zero", is_flag=True,
+              help="Exit 0 even when findings reach --fail-on (usage and configuration errors still exit 2).")
+def eval_command(paths, policies, templates, formats, outputs, fail_on, today, max_file_size, color, diff_base,
+                 only_new, policy_from, baseline_file, write_baseline, exit_zero) -> int:
     """Check manifests in PATHS (default: the current directory) against policies.
 
     Directories are walked like a repository (honouring .gitignore in a git work tree). With no
@@ -32,10 +49,15 @@ def eval_command(paths, policies, templates, formats, outputs, fail_on, today, m
     from openness_policy.engine import Options, run
     from openness_policy.plugins import load_registry
 
+    if not diff_base and (only_new or policy_from):
+        raise click.UsageError(f"{'--only-new' if only_new else '--policy-from'} needs --diff-base REF")
+    if diff_base and write_baseline:
+        raise click.UsageError("--write-baseline needs a full run: drop --diff-base so every manifest is judged")
     registry = load_registry()
     plan_ = plan(formats, outputs, registry.reporters)
     opts = Options(paths=list(paths) or ["."], policies=list(policies), templates=list(templates),
-                   fail_on=fail_on, today=today, max_bytes=max_file_size)
+                   fail_on=fail_on, today=today, max_bytes=max_file_size, diff_base=diff_base, only_new=only_new,
+                   policy_from=policy_from or "base", baseline=baseline_file, write_baseline=write_baseline)
     report = run(opts, registry, Path.cwd())
     write(plan_, report, registry.reporters, color)
-    return 1 if report.failing() else 0
+    return 1 if report.failing() and not exit_zero else 0

@@ -1,0 +1,150 @@
+"""Pull-request mode (``eval --diff-base REF``): judge what changed, against the base's policy.
+
+1. Policy files (and the files they extend) are read from REF by default, so a change cannot
+   weaken the policy that judges it; a policy file the change edits is reported as a notice.
+2. Only manifests added or changed since the merge base of REF and HEAD (work tree included) are
+   judged, plus those whose inputs changed (``changed.select``).
+3. The same manifests are loaded from the merge base's git objects and judged by the same engine:
+   the ``regression`` rule compares each model with its earlier self, and ``--only-new`` hides
+   findings whose fingerprint already existed there.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from openness_policy.discover import Candidate, candidates
+from openness_policy.findings import ModelResult, Report
+from openness_policy.git.base import BaseFiles
+from openness_policy.policy.model import Policy
+from openness_policy.reading import Undecodable, Unsafe, check_path, read_text
+from openness_policy.record import ModelRecord
+
+
+def run_pr(opts: Any, registry: Any, root: Path, cwd: Path) -> Report:
+    from openness_policy import engine
+    from openness_policy.baseline import suppress
+    from openness_policy.git import repo as gitrepo
+    from openness_policy.git.changed import change_set, select
+
+    repo = gitrepo.open_repo(root)
+    ref_sha = gitrepo.resolve(repo, opts.diff_base)
+    fork = gitrepo.merge_base(repo, ref_sha, opts.diff_base)
+    at_ref = BaseFiles(repo, ref_sha, root, f"{opts.diff_base} ({ref_sha[:7]})")
+    at_fork = at_ref if fork == ref_sha else BaseFiles(repo, fork, root, f"the merge base with {at_ref.label}")
+    notices: list[str] = []
+    policy = pr_policy(registry, root, cwd, opts, at_ref, notices)
+    catalog = engine.load_catalog(registry, policy)
+    formats = engine.ordered_formats(registry)
+    found = candidates(opts.paths, root, engine.patterns(formats))
+    cs = change_set(gitrepo.changes(repo, fork))
+    memo: dict[str, list[ModelRecord]] = {}
+
+    def load(c: Candidate) -> list[ModelRecord]:
+        if c.display not in memo:
+            memo[c.display] = engine.load_candidate(c, root, formats, opts.max_bytes)
+        return memo[c.display]
+
+    gone: dict[str, list[ModelRecord]] = {}
+
+    def removed(path: str) -> list[ModelRecord]:
+        if path not in gone:
+            gone[path] = at_fork.load(path, path, formats, opts.max_bytes, engine.load_source)
+        return gone[path]
+
+    chosen = select(found, cs, load, lambda c: _read(c, root, opts.max_bytes), removed)
+    records = [r for recs in chosen.values() for r in recs]
+    earlier: list[ModelRecord] = []
+    for display in chosen:
+        old = cs.current.get(display, display)
+        if old is not None:  # None: added in this change, nothing to compare with
+            earlier += at_fork.load(old, display, formats, opts.max_bytes, engine.load_source)
+    was = engine.judge(earlier, registry, policy, catalog, opts, files=len(chosen))
+    before: dict[str, list[ModelResult]] = {}
+    for m in was.models:
+        before.setdefault(m.record.path, []).append(m)
+    report = engine.judge(records, registry, policy, catalog, opts, files=len(chosen), before=before)
+    if opts.only_new:
+        suppress(report, {f.fingerprint for f in was.findings},
+                 f"baseline: already present at {at_fork.label} (--only-new)")
+    notices += [f"manifest {p} is deleted in this change" for p in sorted(cs.removed) if removed(p)]
+    report.notices[:0] = notices
+    return report
+
+
+def _read(c: Candidate, root: Path, max_bytes: int) -> str | None:
+    try:
+        return read_text(check_path(c.path, root, max_bytes), max_bytes)
+    except (Unsafe, Undecodable):
+        return None
+
+
+def pr_policy(registry: Any, root: Path, cwd: Path, opts: Any, base: BaseFiles, notices: list[str]) -> Policy:
+    """The policy as of ``base`` (or the work tree with ``--policy-from head``), with notices."""
+    from openness_policy import engine
+    from openness_policy.policy.load import MAX_POLICY_BYTES
+
+    from_base = opts.policy_from == "base"
+    files = [Path(os.path.abspath(p)) for p in opts.policies]
+    if not files and not opts.no_default_policy:
+        files = _default_policy(cwd, root, base if from_base else None, notices)
+    if from_base:
+        keep = []
+        for f in files:
+            rel = base.rel(f)
+            if rel is not None and base.exists(rel):
+                keep.append(f)
+            else:
+                notices.append(f"policy file {rel or f} is not in {base.label}: it is new in this change, so it was "
+                               f"not applied (it applies once merged; try it locally with --policy-from head)")
+        files = keep
+    sub = replace(opts, policies=[str(f) for f in files], no_default_policy=True,
+                  policy_reader=base.policy_reader(MAX_POLICY_BYTES) if from_base else opts.policy_reader)
+    policy = engine.build_policy(registry, root, sub, cwd)
+    for display in policy.files:
+        if display.startswith("builtin:"):
+            continue
+        now = _policy_text(root / display)
+        try:
+            then = base.text(display, MAX_POLICY_BYTES)
+        except (ValueError, Undecodable):
+            then = None
+        if now == then:
+            continue
+        if from_base:
+            state = "deleted" if now is None else "changed"
+            notices.append(f"policy file {display} is {state} in this change; it was read from {base.label}, "
+                           f"so the change takes effect only after merge")
+        else:
+            notices.append(f"policy file {display} differs from {base.label}; it was read from the working tree "
+                           f"(--policy-from head), so this change is judged by its own policy")
+    return policy
+
+
+def _default_policy(cwd: Path, root: Path, base: BaseFiles | None, notices: list[str]) -> list[Path]:
+    """The nearest default policy file from ``cwd`` up to the root: at the base, or on disk."""
+    from openness_policy.engine import DEFAULT_POLICY, default_policy
+
+    if base is None:
+        found = default_policy(cwd, root)
+        return [found] if found is not None else []
+    cwd = cwd.resolve()
+    for folder in (cwd, *cwd.parents):
+        rel = base.rel(folder / DEFAULT_POLICY)
+        if rel is not None and base.exists(rel):
+            return [folder / DEFAULT_POLICY]
+        if (folder / DEFAULT_POLICY).is_file():
+            notices.append(f"policy file {rel} is not in {base.label}: it is new in this change, so it was not "
+                           f"applied (it applies once merged; try it locally with --policy-from head)")
+        if folder == root:
+            break
+    return []
+
+
+def _policy_text(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None
