@@ -26,6 +26,7 @@ DEFAULT_PLUGINS = (
     "openness_policy.checks.builtin",
     "openness_policy.licenses.sets",
     "openness_policy.policy.requirements",
+    "openness_policy.policy.requirements_regulatory",
     "openness_policy.templates_builtin",
     "openness_policy.reporters.text",
     "openness_policy.reporters.json_report",
