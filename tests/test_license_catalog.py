@@ -451,3 +451,11 @@ def test_mof_types_match_the_mot_effective_lists(cat):
     for rec in cat.records():
         assert not rec.mof_types or rec.spdx in effective, f"{rec.id}: mof_types only from the MOT lists"
 
+
+
+def test_full_licence_names_are_looked_up_when_unique():
+    from openness_policy.licenses.catalog import LicenseCatalog
+
+    cat = LicenseCatalog.builtin()
+    rec = cat.lookup("Llama 3.3 Community License Agreement")
+    assert rec is not None and rec.id == "llama3.3"

@@ -130,6 +130,11 @@ class LicenseCatalog:
         self._records = tuple(records)
         self._index = _index(self._records)
         self._flags_path = flags_path
+        names: dict[str, LicenseRecord | None] = {}
+        for rec in self._records:  # full names answer too, unless two records share one
+            key = normalize(rec.name)
+            names[key] = rec if key not in names else None
+        self._names = {k: r for k, r in names.items() if r is not None and k not in self._index}
 
     @classmethod
     def builtin(cls) -> LicenseCatalog:
@@ -157,7 +162,7 @@ class LicenseCatalog:
         key = normalize(text)
         if not key:
             return None
-        hit = self._index.get(key)
+        hit = self._index.get(key) or self._names.get(key)
         if hit is not None:
             return hit
         return _synthetic(self._flags_path, text.strip()) if self._flags_path else None
