@@ -99,7 +99,7 @@ def apply(report: Report, opts: object, accepted: set[str] | None, partial: bool
             stale = len(accepted - seen)
             if stale:
                 report.notices.append(f"{stale} baseline entr{'y' if stale == 1 else 'ies'} in {opts.baseline} "
-                                      f"no longer match any finding; refresh the file with "
+                                      f"no longer match{'es' if stale == 1 else ''} any finding; refresh the file with "
                                       f"--baseline {opts.baseline} --write-baseline {opts.baseline}")
     path = getattr(opts, "write_baseline", None)
     if path:

@@ -288,3 +288,20 @@ def test_merge_base_is_used_when_the_base_branch_moved_on(repo, monkeypatch, cap
     git(repo, "checkout", "-q", "pr")
     code, doc = run_json(repo, "--diff-base", "main", monkeypatch=monkeypatch, capsys=capsys)
     assert models(doc) == [ALPHA]  # beta differs from main, but this change did not touch it
+
+
+def test_a_changed_derivative_still_inherits_from_its_unchanged_base(repo, monkeypatch, capsys):
+    (repo / "models" / "kid").mkdir()
+    (repo / "models" / "kid" / "kid.openness.yaml").write_text(
+        "openness: 1\nname: kid\nowner: k@example.com\nweights: {released: true}\n"
+        "components:\n  model-parameters-final: {}\n"
+        "base_models:\n  - id: beta\n    relation: finetune\n    path: ../beta/beta.openness.yaml\n")
+    commit(repo, "add kid")
+    base = git(repo, "rev-parse", "HEAD")
+    edit(repo, "models/kid/kid.openness.yaml", "name: kid", 'name: kid\nversion: "2"')
+    commit(repo)
+    code, doc = run_json(repo, "--diff-base", base, monkeypatch=monkeypatch, capsys=capsys)
+    assert models(doc) == ["models/kid/kid.openness.yaml"]  # beta is read for lineage, not reported
+    (kid,) = doc["models"]
+    assert kid["openness"]["level"] == "open-weights"  # MIT inherited from beta, as in a full run
+    assert doc["findings"] == [] and code == 0

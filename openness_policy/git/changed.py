@@ -2,8 +2,9 @@
 
 A manifest's inputs are the files beside it (a ``LICENSE`` or ``USE_POLICY.md`` next to a card: format
 plugins may only read files in the manifest's own folder) and its base models when they are
-described in the repository (``base_models[].path`` in the native format, or a lineage id that
-names a model defined by a changed manifest). Lineage is followed transitively.
+described in the repository (found as :mod:`openness_policy.lineage` finds them: by manifest path or
+by model name / Hub id). Lineage is followed transitively, and a text search narrows which
+manifests are loaded to check it.
 """
 from __future__ import annotations
 
@@ -40,26 +41,28 @@ def change_set(changes: Iterable) -> ChangeSet:
     return cs
 
 
-def _names(records: Iterable[ModelRecord]) -> set[str]:
+def _needles(records: Iterable[ModelRecord]) -> set[str]:
+    """Text that a manifest naming one of ``records`` as its base must contain (lower case)."""
     out: set[str] = set()
     for r in records:
+        out.add(posixpath.basename(r.path).lower())
         if r.name is not None and r.name.value not in (None, ""):
             out.add(str(r.name.value).lower())
+        if isinstance(r.evidence.get("hub_id"), str):
+            out.add(r.evidence["hub_id"].lower())
     return out
 
 
-def _refers(rec: ModelRecord, paths: set[str], names: set[str]) -> bool:
-    folder = posixpath.dirname(rec.path)
-    for f in rec.evidence.get("base_paths", []):
-        value = str(getattr(f, "value", f)).strip()
-        for p in (posixpath.normpath(value.lstrip("/")), posixpath.normpath(posixpath.join(folder, value))):
-            if p in paths:
-                return True
-    for bm in rec.lineage:
-        ref = str(bm.ref.value).lower()
-        if ref in names or ref.rsplit("/", 1)[-1] in {n.rsplit("/", 1)[-1] for n in names}:
-            return True
-    return False
+def _bases_named(records: Iterable[ModelRecord]) -> tuple[set[str], set[str]]:
+    """The manifest paths of ``records``' bases, and text their manifests must contain (lower case)."""
+    paths: set[str] = set()
+    needles: set[str] = set()
+    for r in records:
+        for b in r.lineage:
+            if b.path is not None:
+                paths.add(posixpath.normpath(posixpath.join(posixpath.dirname(r.path), str(b.path.value))))
+            needles.add(str(b.ref.value).lower().rsplit("/", 1)[-1])
+    return paths, needles
 
 
 def select(found: list[Candidate], cs: ChangeSet, load: Loader, read: Callable[[Candidate], str | None],
@@ -71,36 +74,68 @@ def select(found: list[Candidate], cs: ChangeSet, load: Loader, read: Callable[[
             chosen[c.display] = load(c)
     manifests = {d for d, recs in chosen.items() if recs}
     gone = {p: removed_records(p) for p in sorted(cs.removed)}
-    gone_manifests = {p for p, recs in gone.items() if recs}
-    inputs = cs.touched - manifests - gone_manifests
+    inputs = cs.touched - manifests - {p for p, recs in gone.items() if recs}
     folders = {posixpath.dirname(p) for p in inputs}
     for c in found:
         if c.display not in chosen and posixpath.dirname(c.display) in folders:
             chosen[c.display] = load(c)
-    paths = manifests | gone_manifests
-    names = _names(r for d in manifests for r in chosen[d]) | _names(r for recs in gone.values() for r in recs)
-    _follow_lineage(found, chosen, paths, names, load, read)
+    changed = [r for d in manifests for r in chosen[d]] + [r for recs in gone.values() for r in recs]
+    _dependents(found, chosen, changed, load, read)
     return {c.display: chosen[c.display] for c in found if c.display in chosen}
 
 
-def _follow_lineage(found: list[Candidate], chosen: dict[str, list[ModelRecord]], paths: set[str], names: set[str],
-                    load: Loader, read: Callable[[Candidate], str | None]) -> None:
-    """Add manifests whose base model is among ``paths``/``names``, until nothing new turns up."""
+def _dependents(found: list[Candidate], chosen: dict[str, list[ModelRecord]], changed: list[ModelRecord],
+                load: Loader, read: Callable[[Candidate], str | None]) -> None:
+    """Add manifests whose base model is among ``changed``, transitively."""
+    from openness_policy.lineage import _index, bases_of
+
     texts: dict[str, str] = {}
-    while paths or names:
-        needles = {posixpath.basename(p).lower() for p in paths} | {n.rsplit("/", 1)[-1] for n in names}
-        new_paths: set[str] = set()
-        new_names: set[str] = set()
+    while changed:
+        by_path, by_name = _index(changed)
+        needles = _needles(changed)
+        changed = []
         for c in found:
-            if c.display in chosen:
+            if c.display in chosen or not _mentions(c, needles, texts, read):
                 continue
-            if c.display not in texts:
-                texts[c.display] = (read(c) or "").lower()
-            if not any(n and n in texts[c.display] for n in needles):
-                continue  # cheap text filter before loading
             recs = load(c)
-            if any(_refers(r, paths, names) for r in recs):
+            if any(bases_of(r, by_path, by_name) for r in recs):
                 chosen[c.display] = recs
-                new_paths.add(c.display)
-                new_names |= _names(recs)
-        paths, names = new_paths, new_names
+                changed += recs
+
+
+def context(found: list[Candidate], chosen: dict[str, list[ModelRecord]], load: Loader,
+            read: Callable[[Candidate], str | None]) -> dict[str, list[ModelRecord]]:
+    """Base models of the chosen manifests described in the repository (transitively), not chosen.
+
+    They are judged alongside the chosen ones, so that derivatives inherit their licences exactly
+    as in a full run, but their own findings are not reported.
+    """
+    from openness_policy.lineage import _index, bases_of
+
+    out: dict[str, list[ModelRecord]] = {}
+    texts: dict[str, str] = {}
+    pending = [r for recs in chosen.values() for r in recs]
+    while pending:
+        paths, needles = _bases_named(pending)
+        new: list[ModelRecord] = []
+        for c in found:
+            if c.display in chosen or c.display in out:
+                continue
+            if c.display not in paths and not _mentions(c, needles, texts, read):
+                continue
+            recs = load(c)
+            by_path, by_name = _index(recs)
+            if any(bases_of(r, by_path, by_name) for r in pending):
+                out[c.display] = recs
+                new += recs
+        pending = new
+    return out
+
+
+def _mentions(c: Candidate, needles: set[str], texts: dict[str, str], read: Callable[[Candidate], str | None]) -> bool:
+    """A cheap text filter before loading a manifest: does it contain any of ``needles``?"""
+    if not needles:
+        return False
+    if c.display not in texts:
+        texts[c.display] = (read(c) or "").lower()
+    return any(n and n in texts[c.display] for n in needles)

@@ -27,7 +27,7 @@ def run_pr(opts: Any, registry: Any, root: Path, cwd: Path) -> Report:
     from openness_policy import engine
     from openness_policy.baseline import suppress
     from openness_policy.git import repo as gitrepo
-    from openness_policy.git.changed import change_set, select
+    from openness_policy.git.changed import change_set, context, select
 
     repo = gitrepo.open_repo(root)
     ref_sha = gitrepo.resolve(repo, opts.diff_base)
@@ -54,23 +54,35 @@ def run_pr(opts: Any, registry: Any, root: Path, cwd: Path) -> Report:
             gone[path] = at_fork.load(path, path, formats, opts.max_bytes, engine.load_source)
         return gone[path]
 
-    chosen = select(found, cs, load, lambda c: _read(c, root, opts.max_bytes), removed)
-    records = [r for recs in chosen.values() for r in recs]
+    read = lambda c: _read(c, root, opts.max_bytes)  # noqa: E731
+    chosen = select(found, cs, load, read, removed)
+    bases = context(found, chosen, load, read)  # judged for lineage only, never reported
+    records = [r for recs in (*chosen.values(), *bases.values()) for r in recs]
     earlier: list[ModelRecord] = []
-    for display in chosen:
+    for display in (*chosen, *bases):
         old = cs.current.get(display, display)
         if old is not None:  # None: added in this change, nothing to compare with
             earlier += at_fork.load(old, display, formats, opts.max_bytes, engine.load_source)
-    was = engine.judge(earlier, registry, policy, catalog, opts, files=len(chosen))
+    files = sum(1 for recs in chosen.values() if recs)
+    was = _without(engine.judge(earlier, registry, policy, catalog, opts, files=files), set(bases))
     before: dict[str, list[ModelResult]] = {}
     for m in was.models:
         before.setdefault(m.record.path, []).append(m)
-    report = engine.judge(records, registry, policy, catalog, opts, files=len(chosen), before=before)
+    report = _without(engine.judge(records, registry, policy, catalog, opts, files=files, before=before), set(bases))
     if opts.only_new:
         suppress(report, {f.fingerprint for f in was.findings},
                  f"baseline: already present at {at_fork.label} (--only-new)")
     notices += [f"manifest {p} is deleted in this change" for p in sorted(cs.removed) if removed(p)]
     report.notices[:0] = notices
+    return report
+
+
+def _without(report: Report, paths: set[str]) -> Report:
+    """The report without the models (and their findings) of the manifests in ``paths``."""
+    if paths:
+        report.findings = [f for f in report.findings if f.manifest not in paths]
+        report.suppressed = [f for f in report.suppressed if f.manifest not in paths]
+        report.models = [m for m in report.models if m.record.path not in paths]
     return report
 
 
