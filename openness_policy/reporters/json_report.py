@@ -17,12 +17,12 @@ deterministic (sorted, no timestamps) and ASCII-only, so it survives any console
 """
 from __future__ import annotations
 
-import json
 from typing import Any, Callable
 
 from openness_policy.findings import Finding, Report
 from openness_policy.hookspecs import hookimpl
 from openness_policy.plugin_types import Reporter
+from openness_policy.reporters import json_text
 from openness_policy.reporters.common import (
     TOOL_NAME, counts, level_of, line_col, model_to_dict, ordered, sorted_models, split_suppression, tool_version,
 )
@@ -87,7 +87,7 @@ def report_to_dict(report: Report) -> dict[str, Any]:
 
 
 def render(report: Report) -> str:
-    return json.dumps(report_to_dict(report), indent=2, ensure_ascii=True) + "\n"
+    return json_text.dumps(report_to_dict(report)) + "\n"
 
 
 @hookimpl

@@ -14,7 +14,6 @@
 """
 from __future__ import annotations
 
-import json
 import posixpath
 import re
 from typing import Any, Callable
@@ -23,6 +22,7 @@ from urllib.parse import quote
 from openness_policy.findings import Finding, Report
 from openness_policy.hookspecs import hookimpl
 from openness_policy.plugin_types import Reporter, RuleInfo
+from openness_policy.reporters import json_text
 from openness_policy.reporters.common import (
     INFORMATION_URI, TOOL_NAME, level_of, line_col, ordered, split_suppression, tool_version,
 )
@@ -158,7 +158,7 @@ def report_to_sarif(report: Report, *, include_suppressed: bool = False,
 
 def render(report: Report, *, include_suppressed: bool = False, category: str = TOOL_NAME) -> str:
     sarif = report_to_sarif(report, include_suppressed=include_suppressed, category=category)
-    return json.dumps(sarif, indent=2, ensure_ascii=True) + "\n"
+    return json_text.dumps(sarif) + "\n"
 
 
 @hookimpl
