@@ -2,7 +2,8 @@
 
 The built-in records live in ``policies/licenses/catalog.yaml`` (data, not code); the OSI/FSF flags
 of every other SPDX id in ``policies/licenses/spdx-flags.json``. Both are parsed at most once per
-process, on first use. Organisations add records from their policy files with ``with_records``.
+process, on first use; the catalogue's parsed data is kept in the user's cache folder between runs
+(:mod:`openness_policy.data_cache`). Organisations add records from their policy files with ``with_records``.
 """
 from __future__ import annotations
 
@@ -211,13 +212,17 @@ def _synthetic(path: Path, text: str) -> LicenseRecord | None:
     )
 
 
-@cache
-def _builtin() -> LicenseCatalog:
+def _parse_yaml(text: str) -> Any:
     from ruamel.yaml import YAML
 
+    return YAML(typ="safe", pure=False).load(text)  # libyaml via ruamel.yaml.clib
+
+
+@cache
+def _builtin() -> LicenseCatalog:
+    from openness_policy.data_cache import load_yaml_data
+
     folder = data_dir("policies") / "licenses"
-    yaml = YAML(typ="safe", pure=False)  # libyaml via ruamel.yaml.clib
-    with open(folder / "catalog.yaml", encoding="utf-8") as fh:
-        doc = yaml.load(fh)
+    doc = load_yaml_data(folder / "catalog.yaml", _parse_yaml)  # parsed once per installation
     records = [record_from_mapping(item, origin="builtin") for item in doc["licenses"]]
     return LicenseCatalog(records, folder / "spdx-flags.json")
