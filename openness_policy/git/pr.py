@@ -32,7 +32,8 @@ def run_pr(opts: Any, registry: Any, root: Path, cwd: Path) -> Report:
     repo = gitrepo.open_repo(root)
     ref_sha = gitrepo.resolve(repo, opts.diff_base)
     fork = gitrepo.merge_base(repo, ref_sha, opts.diff_base)
-    at_ref = BaseFiles(repo, ref_sha, root, f"{opts.diff_base} ({ref_sha[:7]})")
+    name = ref_sha[:12] if ref_sha.startswith(opts.diff_base.lower()) else f"{opts.diff_base} ({ref_sha[:7]})"
+    at_ref = BaseFiles(repo, ref_sha, root, name)
     at_fork = at_ref if fork == ref_sha else BaseFiles(repo, fork, root, f"the merge base with {at_ref.label}")
     notices: list[str] = []
     policy = pr_policy(registry, root, cwd, opts, at_ref, notices)
