@@ -124,6 +124,7 @@ def test_only_new_follows_a_renamed_manifest(repo, monkeypatch, capsys):
     code, doc = run_json(repo, "--diff-base", "main", "--only-new", monkeypatch=monkeypatch, capsys=capsys)
     assert doc["findings"] == []  # the missing owner is not new: the file only moved
     assert [f["path"] for f in doc["suppressed"]] == ["models/beta2/beta.openness.yaml"]
+    assert not any("deleted" in n for n in doc["notices"])  # moved, not deleted
 
 
 def test_only_new_needs_diff_base(repo, monkeypatch, capsys):

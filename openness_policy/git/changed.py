@@ -35,7 +35,7 @@ def change_set(changes: Iterable) -> ChangeSet:
         if ch.status == "D":
             cs.removed.add(ch.path)
             continue
-        cs.current[ch.path] = None if ch.status in ("A", "?") else ch.old
+        cs.current[ch.path] = None if ch.status in ("A", "?", "C") else ch.old  # a copy is new
         if ch.status == "R" and ch.old:
             cs.removed.add(ch.old)
     return cs

@@ -73,7 +73,8 @@ def run_pr(opts: Any, registry: Any, root: Path, cwd: Path) -> Report:
     if opts.only_new:
         suppress(report, {f.fingerprint for f in was.findings},
                  f"baseline: already present at {at_fork.label} (--only-new)")
-    notices += [f"manifest {p} is deleted in this change" for p in sorted(cs.removed) if removed(p)]
+    deleted = cs.removed - set(cs.current.values())  # not renamed: gone
+    notices += [f"manifest {p} is deleted in this change" for p in sorted(deleted) if removed(p)]
     report.notices[:0] = notices
     return report
 
