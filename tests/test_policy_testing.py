@@ -127,7 +127,7 @@ def test_inline_markers_bind_to_the_next_line(tmp_path, capsys) -> None:
     ("policies: [../policy.yaml]\nmanifests:\n  - file: m.openness.yaml\n    must: [neds-owner]\n",
      {"m.openness.yaml": OWNED}, "names rule(s) the policy does not define: neds-owner"),
     ("policies: [../policy.yaml]\nmanifests:\n  - file: ../../outside.openness.yaml\n", {},
-     "is outside the test folder"),
+     "is outside the repository"),
     ("policies: [../policy.yaml]\nmanifests:\n  - file: notes.txt\n", {"notes.txt": "hello\n"},
      "notes.txt is not a manifest of any known format"),
     ("policies: [../policy.yaml]\ntoday: 2026-1-1\nmanifests:\n  - file: m.openness.yaml\n", {"m.openness.yaml": OWNED},
@@ -197,6 +197,27 @@ def test_the_builtin_fixtures_catch_a_broken_template_rule(tmp_path, monkeypatch
     registry = load_registry(entry_points=False)
     registry.templates["ca-ab-2013"] = Template("ca-ab-2013", broken, "")
     shutil.copytree(src / "tests" / "ca-ab-2013", tmp_path / "tests")
-    result = run(discover(tmp_path / "tests"), registry, tmp_path / "tests")
+    result = run(discover(tmp_path / "tests"), registry)
     failures = "\n".join(x for o in result.failed for x in o.failures)
     assert "expected ca-ab2013.3111.a.1-sources-owners: not reported" in failures
+
+
+def test_a_repository_policy_is_tested_from_a_tests_folder(tmp_path, capsys) -> None:
+    """The usual layout: the policy at the repository root, its tests in policy-tests/."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".openness-policy.yaml").write_text(POLICY, encoding="utf-8")
+    (tmp_path / "models").mkdir()
+    (tmp_path / "models" / "orphan.openness.yaml").write_text(ORPHAN, encoding="utf-8")
+    case(tmp_path / "policy-tests", "owners", """\
+policies: [../../.openness-policy.yaml]
+manifests:
+  - file: ../../models/orphan.openness.yaml
+    must: [needs-owner]
+""", {})
+    assert main(["test", str(tmp_path / "policy-tests")]) == 0
+    assert "ok   owners :: orphan.openness.yaml" in capsys.readouterr().out
+    (tmp_path / "policy-tests" / "owners" / "expect.yaml").write_text(
+        "policies: [../../../elsewhere.yaml]\nmanifests:\n  - file: ../../models/orphan.openness.yaml\n")
+    (tmp_path.parent / "elsewhere.yaml").write_text(POLICY, encoding="utf-8")
+    assert main(["test", str(tmp_path / "policy-tests")]) == 2
+    assert "policy ../../../elsewhere.yaml is outside the repository" in capsys.readouterr().err

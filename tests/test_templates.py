@@ -95,7 +95,7 @@ def test_unverified_and_secondary_facts_are_worded_so() -> None:
 def test_every_builtin_rule_has_a_failing_and_a_passing_fixture(registry) -> None:
     from openness_policy.policy.testing import discover, run as run_tests
 
-    result = run_tests(discover(TESTS), registry, TESTS)
+    result = run_tests(discover(TESTS), registry)
     assert not result.failed, [o.failures for o in result.failed]
     every = {r.info.id for name in NAMES for r in template_rules(registry, name)}
     assert set(result.rules) == every  # every template's rules are under test

@@ -106,7 +106,7 @@ def run_tests(folder: str | None, today: str | None, *, verbose: bool, require_c
     from openness_policy.policy.testing_eval import render
 
     root = Path(folder) if folder else builtin_tests()
-    result = run(discover(root), load_registry(), root, today)
+    result = run(discover(root), load_registry(), today)
     gaps = result.uncovered() if require_coverage else []
     code = 1 if result.failed or gaps else 0
     if fmt == "json":

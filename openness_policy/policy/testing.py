@@ -4,7 +4,7 @@ A test folder holds cases; a case is any folder with an ``expect.yaml`` (the ide
 ``ruleid:``/``ok:`` markers and ``conftest verify``)::
 
     templates: [eu-ai-act-gpai]        # built-in templates to apply
-    policies: [policy.yaml]            # and/or policy files, relative to this folder, inside the test folder
+    policies: [policy.yaml]            # and/or policy files, relative to this folder, inside the repository
     today: 2026-03-01                  # the evaluation date (default: --today, else the real date)
     manifests:
       - file: open.openness.yaml
@@ -76,6 +76,7 @@ class ManifestCase:
 @dataclass
 class Case:
     folder: Path
+    repo: Path  # the repository (git work tree) holding the tests: files may not come from outside it
     name: str
     templates: list[str]
     policies: list[Path]
@@ -124,10 +125,13 @@ def discover(root: Path) -> list[Case]:
     files = sorted(p for p in root.rglob(EXPECT) if p.is_file())
     if not files:
         raise BadTest(f"{root}: no {EXPECT} found; each test case is a folder with an {EXPECT}")
-    return [parse_case(p, root) for p in files]
+    from openness_policy.discover import find_root
+
+    repo = find_root(root)
+    return [parse_case(p, root, repo) for p in files]
 
 
-def parse_case(path: Path, root: Path) -> Case:
+def parse_case(path: Path, root: Path, repo: Path) -> Case:
     from openness_policy.validation import describe
     from openness_policy.yamlload import YamlError, load_yaml
     import jsonschema
@@ -144,21 +148,22 @@ def parse_case(path: Path, root: Path) -> Case:
     data = doc.data
     if not data.get("templates") and not data.get("policies"):
         raise BadTest(f"{name}/{EXPECT}: name the `templates` and/or `policies` to test")
-    policies = [_inside(path.parent / p, root, f"{name}/{EXPECT}: policy {p}") for p in data.get("policies", [])]
+    policies = [_inside(path.parent / p, repo, f"{name}/{EXPECT}: policy {p}") for p in data.get("policies", [])]
     manifests = []
     for item in data["manifests"]:
-        file = _inside(path.parent / item["file"], root, f"{name}/{EXPECT}: manifest {item['file']}")
+        file = _inside(path.parent / item["file"], repo, f"{name}/{EXPECT}: manifest {item['file']}")
         case = ManifestCase(file, [_expect(x) for x in item.get("must", [])],
                             [_expect(x) for x in item.get("must_not", [])])
         _markers(case)
         manifests.append(case)
-    return Case(path.parent, name, list(data.get("templates", [])), policies, data.get("today"), manifests)
+    return Case(path.parent, repo.resolve(), name, list(data.get("templates", [])), policies, data.get("today"),
+                manifests)
 
 
-def _inside(path: Path, root: Path, what: str) -> Path:
+def _inside(path: Path, repo: Path, what: str) -> Path:
     resolved = path.resolve()
-    if not resolved.is_relative_to(root.resolve()):
-        raise BadTest(f"{what} is outside the test folder")
+    if not resolved.is_relative_to(repo.resolve()):
+        raise BadTest(f"{what} is outside the repository ({repo})")
     if not resolved.is_file():
         raise BadTest(f"{what} not found")
     return resolved
@@ -189,13 +194,13 @@ def _markers(case: ManifestCase) -> None:
         pending = []
 
 
-def run(cases: list[Case], registry: Any, root: Path, today: str | None = None) -> Result:
+def run(cases: list[Case], registry: Any, today: str | None = None) -> Result:
     from openness_policy.policy.testing_eval import evaluate_case
 
     outcomes: list[Outcome] = []
     rules: dict[str, Any] = {}
     for case in cases:
-        got, case_rules = evaluate_case(case, registry, root, today)
+        got, case_rules = evaluate_case(case, registry, today)
         outcomes.extend(got)
         rules.update(case_rules)
     return Result(outcomes, rules)

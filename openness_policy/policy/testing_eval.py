@@ -7,7 +7,7 @@ from typing import Any
 from openness_policy.policy.testing import BadTest, Case, Expect, Outcome, Result
 
 
-def evaluate_case(case: Case, registry: Any, root: Path, today: str | None) -> tuple[list[Outcome], dict[str, Any]]:
+def evaluate_case(case: Case, registry: Any, today: str | None) -> tuple[list[Outcome], dict[str, Any]]:
     from openness_policy.classify.verdict import classify
     from openness_policy.discover import Candidate
     from openness_policy.engine import Options, build_policy, judge, load_candidate, load_catalog, ordered_formats
@@ -17,7 +17,7 @@ def evaluate_case(case: Case, registry: Any, root: Path, today: str | None) -> t
     opts = Options(paths=[], policies=[str(p) for p in case.policies], templates=case.templates,
                    today=case.today or today, no_default_policy=True)
     try:
-        policy = build_policy(registry, root, opts, cwd=case.folder)
+        policy = build_policy(registry, case.repo, opts, cwd=case.folder)
         catalog = load_catalog(registry, policy)
     except UserError as exc:
         raise BadTest(f"{case.name}: {exc}") from None
@@ -27,10 +27,10 @@ def evaluate_case(case: Case, registry: Any, root: Path, today: str | None) -> t
     outcomes = []
     for mc in case.manifests:
         unknown = sorted({e.rule for e in mc.must + mc.must_not} - known)
-        display = mc.file.relative_to(root.resolve()).as_posix()
+        display = mc.file.relative_to(case.repo).as_posix()
         if unknown:
             raise BadTest(f"{case.name}: {display} names rule(s) the policy does not define: {', '.join(unknown)}")
-        records = load_candidate(Candidate(mc.file, display, True), root.resolve(), formats, opts.max_bytes)
+        records = load_candidate(Candidate(mc.file, display, True), case.repo, formats, opts.max_bytes)
         if not records or all(any(p.rule == "manifest-unrecognised" for p in r.problems) for r in records):
             raise BadTest(f"{case.name}: {display} is not a manifest of any known format")
         report = judge(records, registry, policy, catalog, opts, files=1)
