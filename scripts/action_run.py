@@ -89,9 +89,8 @@ def main() -> int:
     sarif = os.environ.get("OP_SARIF_FILE", "").strip() or "openness-policy.sarif"
     with tempfile.TemporaryDirectory(prefix="openness-policy-") as tmp:
         cmd, files = command(Path(tmp), sarif, diff_base, only_new)
-        print(f"openness-policy: {' '.join(cmd[1:])}", flush=True)
         proc = subprocess.run(cmd, capture_output=True, text=True, encoding="utf-8", errors="replace")
-        print(quoted(proc.stdout + proc.stderr), flush=True)
+        print(quoted(f"$ openness-policy {' '.join(cmd[3:])}\n{proc.stdout}{proc.stderr}"), flush=True)
         if proc.returncode not in (0, 1) or not files["json"].exists():
             message = (proc.stderr.strip() or "openness-policy failed").splitlines()[-1]
             print(f"::error title=openness-policy::{_escape(message)}")
