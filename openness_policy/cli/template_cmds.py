@@ -130,7 +130,7 @@ def templates_group() -> None:
 @templates_group.command("list")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def templates_list(fmt) -> int:
-    """List the templates usable as `--template NAME` or `extends: [builtin:NAME]`."""
+    """List the templates usable as `--template NAME` or as `builtin:NAME` in a policy's `extends` list."""
     from openness_policy.plugins import load_registry
 
     rows = template_rows(load_registry())

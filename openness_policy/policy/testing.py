@@ -61,8 +61,15 @@ class Expect:
                 and (self.line is None or f.pos.line == self.line))
 
     def __str__(self) -> str:
-        extra = [f"level {self.level}"] * bool(self.level) + [f"count {self.count}"] * (self.count is not None)
-        extra += [f"message contains {self.message!r}"] * bool(self.message) + [f"line {self.line}"] * bool(self.line)
+        extra = []
+        if self.level:
+            extra.append(f"level {self.level}")
+        if self.count is not None:
+            extra.append(f"count {self.count}")
+        if self.message:
+            extra.append(f"message contains {self.message!r}")
+        if self.line:
+            extra.append(f"line {self.line}")
         return self.rule + (f" ({', '.join(extra)})" if extra else "")
 
 

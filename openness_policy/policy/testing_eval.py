@@ -51,7 +51,8 @@ def _compare(out: Outcome, must: list[Expect], must_not: list[Expect], policy_ru
         hits = [f for f in out.findings if e.matches(f)]
         ok = len(hits) == e.count if e.count is not None else bool(hits)
         if ok:
-            out.passed_must.add(e.rule)
+            if hits:  # `count: 0` asserts absence: not a failing fixture
+                out.passed_must.add(e.rule)
             continue
         same_rule = [f for f in out.findings if f.rule.id == e.rule]
         got = f"{len(hits)} matching" if hits else "not reported"
