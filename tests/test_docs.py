@@ -24,5 +24,5 @@ def test_every_format_documents_detection_and_mapping():
 
 def test_readme_links_the_reference_docs():
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    for doc in ("docs/formats.md",):
+    for doc in ("docs/formats.md", "docs/templates.md", "docs/github-action.md", "docs/pre-commit.md"):
         assert doc in readme and (REPO / doc).exists()
