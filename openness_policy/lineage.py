@@ -14,7 +14,7 @@ from typing import Iterable
 from openness_policy.record import Fact, ModelRecord
 
 
-def _index(records: Iterable[ModelRecord]) -> tuple[dict[str, ModelRecord], dict[str, ModelRecord]]:
+def index(records: Iterable[ModelRecord]) -> tuple[dict[str, ModelRecord], dict[str, ModelRecord]]:
     by_path: dict[str, ModelRecord] = {}
     by_name: dict[str, ModelRecord] = {}
     for rec in records:
@@ -44,7 +44,7 @@ def bases_of(rec: ModelRecord, by_path: dict[str, ModelRecord], by_name: dict[st
 
 def link(records: list[ModelRecord]) -> None:
     """Fill ``inherited_licenses`` on every derivative whose bases are among ``records``."""
-    by_path, by_name = _index(records)
+    by_path, by_name = index(records)
     done: dict[int, list[Fact]] = {}
 
     def effective(rec: ModelRecord, stack: tuple[int, ...]) -> list[Fact]:
@@ -75,3 +75,6 @@ def _dedupe(facts: list[Fact]) -> list[Fact]:
             seen.add(str(f.value))
             out.append(f)
     return out
+
+
+_index = index  # older name, kept for callers not yet updated

@@ -120,8 +120,21 @@ def test_hub_id_card_maps_every_key_with_positions():
     assert rec.problems == []
 
 
+def _through_engine(folder: Path, name: str = "README.md"):
+    """Suppression comments are read by the engine's one mechanism (suppress_comments), for every format."""
+    from openness_policy.engine import load_source
+
+    return load_source(hf_card_spec(), source(folder, name))
+
+
+def hf_card_spec():
+    specs = []
+    hf_card.register_formats(register=specs.append)
+    return specs[0]
+
+
 def test_inline_suppression_comment():
-    rec = one("hub-id")
+    [rec] = _through_engine(HF / "hub-id")
     [sup] = rec.suppressions
     assert (sup.rule, sup.reason, sup.expires, sup.pos.line, sup.pos.col) == \
         ("license-unknown", "catalogue update pending", "2030-01-31", 17, 1)
@@ -132,10 +145,10 @@ def test_suppression_forms(tmp_path):
         "---\nlicense: other  # openness-policy: ignore license-unknown\n"
         "# openness-policy: ignore weights-gated reason='EU rollout later'\n"
         "# openness-policy: ignore reason=\"no rule\"\n---\n", encoding="utf-8")
-    rec = hf_card.load(source(tmp_path))[0]
+    rec = _through_engine(tmp_path)[0]
     assert [(s.rule, s.reason, s.expires, s.pos.line) for s in rec.suppressions] == \
         [("license-unknown", "", None, 2), ("weights-gated", "EU rollout later", None, 3)]
-    assert [p.pos.line for p in problems(rec) if "names no rule" in p.message] == [4]
+    assert [p.pos.line for p in problems(rec, "suppression-invalid") if "names no rule" in p.message] == [4]
 
 
 # ---------------------------------------------------------------- licence resolution

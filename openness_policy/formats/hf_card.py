@@ -25,7 +25,7 @@ from functools import lru_cache
 from pathlib import PurePosixPath
 
 from openness_policy.formats.common import new_record
-from openness_policy.formats.hf_frontmatter import split_front_matter, suppressions, top_keys
+from openness_policy.formats.hf_frontmatter import split_front_matter, top_keys
 from openness_policy.hookspecs import hookimpl
 from openness_policy.plugin_types import FormatSpec, Source
 from openness_policy.record import ModelRecord, Problem
@@ -99,9 +99,6 @@ def load(src: Source) -> list[ModelRecord]:
         doc.data = {}
         doc.marks[()] = (1, 1)
     rec = new_record(doc, FORMAT)
-    sups, problems = suppressions(fm, src.display)
-    rec.suppressions.extend(sups)
-    rec.problems.extend(problems)
     if not isinstance(doc.data, dict):
         rec.problems.append(Problem("manifest-invalid", "the front matter must be a YAML mapping of keys to values",
                                     rec.pos, fix="write the metadata as `key: value` lines, e.g. `license: apache-2.0`"))

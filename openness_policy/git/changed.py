@@ -87,11 +87,11 @@ def select(found: list[Candidate], cs: ChangeSet, load: Loader, read: Callable[[
 def _dependents(found: list[Candidate], chosen: dict[str, list[ModelRecord]], changed: list[ModelRecord],
                 load: Loader, read: Callable[[Candidate], str | None]) -> None:
     """Add manifests whose base model is among ``changed``, transitively."""
-    from openness_policy.lineage import _index, bases_of
+    from openness_policy.lineage import bases_of, index
 
     texts: dict[str, str] = {}
     while changed:
-        by_path, by_name = _index(changed)
+        by_path, by_name = index(changed)
         needles = _needles(changed)
         changed = []
         for c in found:
@@ -110,7 +110,7 @@ def context(found: list[Candidate], chosen: dict[str, list[ModelRecord]], load: 
     They are judged alongside the chosen ones, so that derivatives inherit their licences exactly
     as in a full run, but their own findings are not reported.
     """
-    from openness_policy.lineage import _index, bases_of
+    from openness_policy.lineage import bases_of, index
 
     out: dict[str, list[ModelRecord]] = {}
     texts: dict[str, str] = {}
@@ -124,7 +124,7 @@ def context(found: list[Candidate], chosen: dict[str, list[ModelRecord]], load: 
             if c.display not in paths and not _mentions(c, needles, texts, read):
                 continue
             recs = load(c)
-            by_path, by_name = _index(recs)
+            by_path, by_name = index(recs)
             if any(bases_of(r, by_path, by_name) for r in pending):
                 out[c.display] = recs
                 new += recs

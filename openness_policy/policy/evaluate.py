@@ -9,6 +9,9 @@ from openness_policy.policy.context import EvalContext
 from openness_policy.policy.model import Policy
 
 
+UNJUDGED = frozenset({"manifest-unreadable", "path-unsafe", "manifest-unrecognised"})
+
+
 def level_for(info: RuleInfo, policy: Policy, today: str) -> tuple[str, str]:
     """The level a rule's findings get (overrides, then dates) and a message suffix."""
     level = policy.severity.get(info.id, info.level)
@@ -36,7 +39,7 @@ def evaluate_model(ctx: EvalContext, policy: Policy) -> list[Finding]:
         findings.extend(to_findings(check.rule, list(check.run(ctx)), ctx, policy))
     # Problems raised by a format under a rule no check owns still become findings (never dropped).
     findings.extend(_problem_findings(ctx, policy))
-    if ctx.record.problems and any(p.rule == "manifest-unreadable" for p in ctx.record.problems):
+    if any(p.rule in UNJUDGED for p in ctx.record.problems):
         return findings  # nothing else can be judged on a manifest we could not read
     for rule in policy.rules:
         if not rule.scope.matches(ctx.record):
