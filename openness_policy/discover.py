@@ -35,10 +35,17 @@ def find_root(start: Path) -> Path:
 
 
 def display_path(path: Path, root: Path) -> str:
+    """Repo-relative POSIX path (or the path as given), always valid Unicode: bytes that are not
+    UTF-8 in a file name show as U+FFFD, so every reporter can encode it (SARIF URIs included)."""
     try:
-        return Path(os.path.abspath(path)).relative_to(root).as_posix()
+        shown = Path(os.path.abspath(path)).relative_to(root).as_posix()
     except ValueError:
-        return path.as_posix()
+        shown = path.as_posix()
+    try:
+        shown.encode("utf-8")
+    except UnicodeEncodeError:
+        shown = shown.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return shown
 
 
 def candidates(paths: Iterable[str], root: Path, patterns: tuple[str, ...]) -> list[Candidate]:
@@ -61,10 +68,28 @@ def candidates(paths: Iterable[str], root: Path, patterns: tuple[str, ...]) -> l
 
 
 def _walk(top: Path) -> Iterable[Path]:
-    for folder, dirs, files in os.walk(top):
-        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
-        for name in sorted(files):
-            yield Path(folder) / name
+    """Files under ``top`` in sorted order, without following links to folders. Iterative: a deep
+    tree cannot exhaust the recursion limit (``os.walk`` recurses before Python 3.12)."""
+    pending = [str(top)]
+    while pending:
+        folder = pending.pop()
+        try:
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError:
+            continue
+        subdirs = []
+        for entry in entries:
+            try:
+                is_dir = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                is_dir = False
+            if is_dir:
+                if entry.name not in SKIP_DIRS:
+                    subdirs.append(entry.path)
+            else:
+                yield Path(entry.path)
+        pending.extend(reversed(subdirs))
 
 
 def _git_files(top: Path, root: Path) -> list[Path] | None:

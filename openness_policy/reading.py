@@ -6,7 +6,11 @@ import os
 import stat
 from pathlib import Path
 
-DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+from openness_policy.limits import MAX_FILE_BYTES
+
+DEFAULT_MAX_BYTES = MAX_FILE_BYTES
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+_UTF32_BOMS = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")
 
 
 class Unsafe(Exception):
@@ -17,23 +21,42 @@ class Undecodable(Exception):
     """The file is binary or not UTF-8 text."""
 
 
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.relative_to(root)
+    except ValueError:
+        return False
+    return True
+
+
 def check_path(path: Path, root: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Path:
-    """Return the real path to read, or raise :class:`Unsafe`."""
+    """Return the real path to read, or raise :class:`Unsafe`.
+
+    A path that passes through the repository must stay inside it once every symbolic link on the
+    way is resolved (a link to a folder outside counts too); a path given outside the repository
+    may not itself be a link.
+    """
     try:
         st = os.lstat(path)
     except OSError as exc:
-        raise Unsafe(f"cannot read: {exc.strerror}") from None
-    real = path
-    if stat.S_ISLNK(st.st_mode):
-        try:
-            real = path.resolve(strict=True)
-        except (OSError, RuntimeError):
-            raise Unsafe("symbolic link that loops or points nowhere; not followed") from None
-        try:
-            real.relative_to(root)
-        except ValueError:
-            raise Unsafe("symbolic link to a file outside the repository; not followed") from None
+        raise Unsafe(f"cannot be read: {exc.strerror}") from None
+    except ValueError:  # a NUL character in the name
+        raise Unsafe("has a name no file can have; not read") from None
+    root = Path(os.path.realpath(root))
+    lexical = Path(os.path.abspath(path))
+    try:
+        real = Path(os.path.realpath(lexical, strict=True))
+    except (OSError, RuntimeError, ValueError):
+        raise Unsafe("is a symbolic link that loops or points nowhere; not followed") from None
+    if real != lexical and not _inside(real, root):
+        if stat.S_ISLNK(st.st_mode):
+            raise Unsafe("is a symbolic link to a file outside the repository; not followed")
+        if any(_inside(Path(os.path.realpath(folder)), root) for folder in lexical.parents):
+            raise Unsafe("is inside a folder that is a symbolic link out of the repository; not followed")
+    try:
         st = os.stat(real)
+    except OSError as exc:
+        raise Unsafe(f"cannot be read: {exc.strerror}") from None
     if stat.S_ISDIR(st.st_mode):
         raise Unsafe("is a directory, not a manifest file")
     if not stat.S_ISREG(st.st_mode):
@@ -43,26 +66,45 @@ def check_path(path: Path, root: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Pa
     return real
 
 
-def read_text(real: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
-    """Read a checked regular file as text: UTF-8 (a BOM is dropped), CRLF kept for the parser."""
+def read_bytes(real: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """At most ``max_bytes`` of a regular file. Opened without blocking and checked again once open,
+    so a file swapped for a FIFO or device after :func:`check_path` is still never read."""
     try:
-        with open(real, "rb") as fh:
-            data = fh.read(max_bytes + 1)
+        fd = os.open(real, _OPEN_FLAGS)
     except OSError as exc:
-        raise Unsafe(f"cannot read: {exc.strerror}") from None
+        raise Unsafe(f"cannot be read: {exc.strerror}") from None
+    with os.fdopen(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise Unsafe("is a FIFO, socket or device, not a regular file; not opened")
+        try:
+            data = fh.read(max_bytes + 1)
+        except OSError as exc:
+            raise Unsafe(f"cannot be read: {exc.strerror}") from None
     if len(data) > max_bytes:
         raise Unsafe(f"grew over the {max_bytes:,}-byte limit while being read; not read")
-    return decode(data)
+    return data
+
+
+def read_text(real: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
+    """Read a checked regular file as text: UTF-8 (a BOM is dropped), CRLF kept for the parser."""
+    return decode(read_bytes(real, max_bytes))
 
 
 def decode(data: bytes) -> str:
-    if b"\0" in data[:8192] or b"\0" in data:
-        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-            try:
-                return data.decode("utf-16")
-            except UnicodeDecodeError:
-                pass
-        raise Undecodable("binary content (NUL bytes); a manifest must be UTF-8 text")
+    """UTF-8 (with or without a BOM) or UTF-16 with a BOM; anything else is :class:`Undecodable`."""
+    if data.startswith(_UTF32_BOMS):
+        raise Undecodable("UTF-32 text; save the file as UTF-8")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise Undecodable("not valid UTF-16 text despite its byte-order mark; save the file as UTF-8") from None
+        if "\0" in text:
+            raise Undecodable("binary content (NUL characters); a manifest must be UTF-8 text")
+        return text
+    if b"\0" in data:
+        line = data[: data.index(b"\0")].count(b"\n") + 1
+        raise Undecodable(f"binary content (a NUL byte at line {line}); a manifest must be UTF-8 text")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

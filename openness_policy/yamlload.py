@@ -1,19 +1,23 @@
-"""YAML through libyaml's C composer, with positions taken from node marks.
+"""YAML through libyaml's C parser, with positions taken from event marks.
 
-ruamel.yaml's pure-Python round-trip loader costs ~7 ms per small manifest; the C composer builds
-the node graph in C (~0.15 ms for an MOT file) and every node carries its start mark. The walk
-below is iterative (no recursion limit), shares aliased nodes instead of expanding them (no
-"billion laughs" blow-up) and caps the number of nodes it will convert.
+ruamel.yaml's pure-Python round-trip loader costs ~7 ms per small manifest. Here libyaml (C, via
+ruamel.yaml.clib) turns the text into events and one iterative loop below builds the Python data
+from them, as fast as libyaml's own composer but without its weaknesses on hostile input:
+
+- no recursion: libyaml's composer recurses in C and crashes the process on ~50,000 nested ``[``;
+  here nesting beyond ``MAX_DEPTH`` is an error at the line where it is crossed;
+- aliases are shared, never copied, and the nodes they stand for are counted: a "billion laughs"
+  file is refused once aliases stand for more than ``MAX_ALIAS_EXPANSION`` nodes, and an alias to a
+  collection that contains it (``&a [*a]``) is refused rather than producing a cyclic structure;
+- at most ``MAX_NODES`` nodes, numbers of at most ``MAX_NUMBER_CHARS`` characters, finite floats.
 """
 from __future__ import annotations
 
 import math
 from typing import Any
 
+from openness_policy.limits import MAX_ALIAS_EXPANSION, MAX_DEPTH, MAX_NODES, MAX_NUMBER_CHARS
 from openness_policy.sourcemap import Located, PathT
-
-MAX_NODES = 1_000_000
-
 
 class YamlError(Exception):
     """Input is not YAML we can read; ``line``/``col`` are 1-based."""
@@ -36,6 +40,8 @@ def _parser_class() -> type:
 
 
 _PARSER: type | None = None
+_IMPLICIT: dict[Any, list[tuple[str, Any]]] = {}  # first character -> [(tag, regexp)] for plain scalars
+_STR = "tag:yaml.org,2002:str"
 
 
 def c_parser_loaded() -> bool:
@@ -47,28 +53,22 @@ def c_parser_loaded() -> bool:
     return True
 
 
-def compose(text: str) -> Any:
-    """The root node of a single-document YAML string (None for an empty document)."""
-    global _PARSER
-    if _PARSER is None:
-        _PARSER = _parser_class()
-    from ruamel.yaml.error import MarkedYAMLError, YAMLError
-
-    parser = _PARSER(text)
-    try:
-        return parser.get_single_node()
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise YamlError(f"{exc.context + ', ' if exc.context else ''}{exc.problem}", line, col) from None
-    except YAMLError as exc:  # e.g. several documents in one file
-        raise YamlError(str(exc).strip().splitlines()[0]) from None
-    finally:
-        parser.dispose()
+def _error(message: str, mark: Any) -> YamlError:
+    return YamlError(message, mark.line + 1, mark.column + 1) if mark is not None else YamlError(message)
 
 
-def _scalar(node: Any) -> Any:
-    tag, value = node.tag, node.value
+def _resolve(value: str, implicit: tuple[bool, bool]) -> str:
+    """The tag of an untagged scalar: YAML 1.2 core schema rules for plain scalars, else a string."""
+    if implicit[0]:
+        for tag, regexp in _IMPLICIT.get(value[0] if value else "", ()):
+            if regexp.match(value):
+                return tag
+    return _STR
+
+
+def _scalar(tag: Any, value: str, mark: Any) -> Any:
+    if type(tag) is not str:
+        tag = str(tag)
     if tag.endswith(":str") or not tag.startswith("tag:yaml.org,2002:"):
         return value
     kind = tag[18:]
@@ -76,71 +76,158 @@ def _scalar(node: Any) -> Any:
         return None
     if kind == "bool":
         return value.lower() == "true"
-    if kind == "int":
-        v = value.replace("_", "")
-        sign = -1 if v.startswith("-") else 1
-        v = v.lstrip("+-")
-        base = 16 if v.startswith("0x") else 8 if v.startswith("0o") else 10
-        return sign * int(v[2:] if base != 10 else v, base)
-    if kind == "float":
-        v = value.replace("_", "").lower()
-        if v.endswith(".inf"):
-            return -math.inf if v.startswith("-") else math.inf
-        if v.endswith(".nan"):
-            return math.nan
-        return float(v)
-    return value  # timestamps and other tags stay strings: dates are compared as ISO text
+    if kind not in ("int", "float"):
+        return value  # timestamps and other tags stay strings: dates are compared as ISO text
+    if len(value) > MAX_NUMBER_CHARS:
+        raise _error(f"a number of {len(value):,} characters (the limit is {MAX_NUMBER_CHARS:,}); "
+                     "quote it if it is meant as text", mark)
+    v = value.replace("_", "")
+    try:
+        if kind == "int":
+            sign = -1 if v.startswith("-") else 1
+            v = v.lstrip("+-")
+            base = {"0x": 16, "0o": 8, "0b": 2}.get(v[:2].lower(), 10)
+            return sign * int(v[2:] if base != 10 else v, base)
+        number = float(v.lower().replace(".inf", "inf").replace(".nan", "nan"))
+    except ValueError:
+        return value  # an explicit !!int / !!float tag on text that is not a number: keep the text
+    if not math.isfinite(number):
+        raise _error(f"'{value}' is not a finite number (infinity, NaN or out of range); "
+                     "write it as a quoted string or a smaller number", mark)
+    return number
 
 
 def load_yaml(text: str, file: str, line_offset: int = 0) -> Located:
-    """Parse ``text`` into a :class:`Located`. Raises :class:`YamlError` on syntax errors."""
-    root = compose(text)
+    """Parse ``text`` into a :class:`Located`. Raises :class:`YamlError` on syntax errors and limits."""
+    global _PARSER
+    if _PARSER is None:
+        _PARSER = _parser_class()
+        from ruamel.yaml.resolver import Resolver
+
+        _IMPLICIT.update((k, [(str(t), r) for t, r in v]) for k, v in Resolver.yaml_implicit_resolvers.items())
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    try:
+        parser = _PARSER(text)
+    except UnicodeEncodeError:
+        raise YamlError("the text contains characters that are not valid Unicode; save it as UTF-8") from None
+    try:
+        return _build(parser, file, line_offset)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise _error(f"{exc.context + ', ' if exc.context else ''}{exc.problem}", mark) from None
+    except YAMLError as exc:  # e.g. a character libyaml does not accept
+        position = getattr(exc, "position", None)
+        line = text.count("\n", 0, position) + 1 if isinstance(position, int) else 1
+        raise YamlError(str(exc).strip().splitlines()[0], line) from None
+    finally:
+        parser.dispose()
+
+
+def _build(parser: Any, file: str, line_offset: int) -> Located:
+    from ruamel.yaml.events import (
+        AliasEvent, DocumentStartEvent, MappingStartEvent, ScalarEvent, SequenceStartEvent, StreamEndEvent,
+    )
+
     marks: dict[PathT, tuple[int, int]] = {}
     located = Located(file, None, marks, line_offset=line_offset)
-    if root is None:
-        return located
-    converted: dict[int, Any] = {}
-    count = 0
-    # Each stack entry: (node, path, container, key) — the converted value goes into container[key].
-    holder: list[Any] = [None]
-    stack: list[tuple[Any, PathT, Any, Any]] = [(root, (), holder, 0)]
-    while stack:
-        node, path, container, key = stack.pop()
-        count += 1
-        if count > MAX_NODES:
-            raise YamlError(f"more than {MAX_NODES} YAML nodes (alias expansion?)")
-        marks.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
-        seen = converted.get(id(node))
-        if seen is not None:  # an alias: share the value, never expand it again
-            container[key] = seen
+    anchors: dict[str, Any] = {}  # name -> (value, expanded size), or a token while its collection is open
+    # Open collections: [value, path, pending key (tuple) or None, is mapping, (anchor, token), expanded size]
+    stack: list[list[Any]] = []
+    root: list[Any] = [None]
+    nodes = expanded = documents = 0
+    get_event = parser.get_event
+    while True:
+        event = get_event()
+        kind = type(event)
+        mark = event.start_mark
+        if kind is ScalarEvent or kind is AliasEvent:
+            nodes += 1
+            if kind is ScalarEvent:
+                tag = event.tag
+                if tag is None or tag == "!":
+                    tag = _resolve(event.value, event.implicit)
+                value, size = _scalar(tag, event.value, mark), 1
+            else:
+                found = anchors.get(event.anchor)
+                if found is None:
+                    raise _error(f"found undefined alias '*{event.anchor}'", mark)
+                if type(found) is not tuple:
+                    raise _error(f"the alias '*{event.anchor}' refers to a collection that contains it "
+                                 "(a recursive structure); repeat the values instead", mark)
+                value, size = found
+                expanded += size - 1
+                if expanded > MAX_ALIAS_EXPANSION:
+                    raise _error(f"aliases stand for more than {MAX_ALIAS_EXPANSION:,} nodes (an alias bomb?); "
+                                 "repeat the values instead of aliasing them", mark)
+            if kind is ScalarEvent and event.anchor is not None:
+                anchors[event.anchor] = (value, 1)
+            if stack and stack[-1][3] and stack[-1][2] is None:  # a mapping key
+                _key(located, stack[-1], value, mark)
+                continue
+            _place(stack, root, value, mark, marks)
+            if stack:
+                stack[-1][5] += size
+        elif kind is MappingStartEvent or kind is SequenceStartEvent:
+            nodes += 1
+            if len(stack) >= MAX_DEPTH:
+                raise _error(f"nested more than {MAX_DEPTH} levels deep; flatten the structure", mark)
+            value = {} if kind is MappingStartEvent else []
+            path = _place(stack, root, value, mark, marks)
+            anchor = None
+            if event.anchor is not None:
+                anchor = (event.anchor, object())
+                anchors[event.anchor] = anchor[1]
+            stack.append([value, path, None, kind is MappingStartEvent, anchor, 1])
+        elif kind is DocumentStartEvent:
+            documents += 1
+            if documents > 1:
+                raise _error("a second YAML document ('---') in the file; keep one document per file", mark)
             continue
-        nid = node.id
-        if nid == "scalar":
-            container[key] = _scalar(node)
+        elif kind is StreamEndEvent:
+            break
+        elif stack:  # SequenceEnd / MappingEnd (stream and document ends only occur with an empty stack)
+            value, _, _, _, anchor, size = stack.pop()
+            if anchor is not None and anchors.get(anchor[0]) is anchor[1]:  # not redefined inside
+                anchors[anchor[0]] = (value, size)
+            if stack:
+                stack[-1][5] += size
             continue
-        if nid == "sequence":
-            value: Any = [None] * len(node.value)
-            converted[id(node)] = value
-            container[key] = value
-            for i in range(len(node.value) - 1, -1, -1):
-                stack.append((node.value[i], path + (i,), value, i))
+        else:
             continue
-        mapping: dict[Any, Any] = {}
-        converted[id(node)] = mapping
-        container[key] = mapping
-        pending = []
-        for knode, vnode in node.value:
-            if knode.id != "scalar":
-                raise YamlError("a mapping key must be a plain value", knode.start_mark.line + 1,
-                                knode.start_mark.column + 1)
-            k = _scalar(knode)
-            k = k if isinstance(k, str) else str(k)
-            if k in mapping:
-                located.problems.append(("duplicate-key", path + (k,), f"duplicate key '{k}': the last value wins"))
-                marks[path + (k,)] = (knode.start_mark.line + 1, knode.start_mark.column + 1)
-            mapping[k] = None
-            pending.append((vnode, path + (k,), mapping, k))
-            marks.setdefault(path + (k,), (knode.start_mark.line + 1, knode.start_mark.column + 1))
-        stack.extend(reversed(pending))
-    located.data = holder[0]
+        if nodes > MAX_NODES:
+            raise _error(f"more than {MAX_NODES:,} YAML nodes; split the file", mark)
+    located.data = root[0]
     return located
+
+
+def _key(located: Located, top: list[Any], value: Any, mark: Any) -> None:
+    if isinstance(value, (dict, list)):
+        raise _error("a mapping key must be a plain value", mark)
+    key = value if isinstance(value, str) else str(value)
+    path = top[1] + (key,)
+    top[2] = (key,)
+    if key in top[0]:
+        located.problems.append(("duplicate-key", path, f"duplicate key '{key}': the last value wins"))
+        located.marks[path] = (mark.line + 1, mark.column + 1)
+    else:
+        located.marks.setdefault(path, (mark.line + 1, mark.column + 1))
+
+
+def _place(stack: list[list[Any]], root: list[Any], value: Any, mark: Any, marks: dict) -> PathT:
+    """Put ``value`` into the innermost open collection (or make it the root); return its path."""
+    if not stack:
+        root[0] = value
+        marks.setdefault((), (mark.line + 1, mark.column + 1))
+        return ()
+    top = stack[-1]
+    if top[3]:
+        if top[2] is None:
+            raise _error("a mapping key must be a plain value", mark)
+        (key,), top[2] = top[2], None
+        top[0][key] = value
+        return top[1] + (key,)
+    path = top[1] + (len(top[0]),)
+    top[0].append(value)
+    marks.setdefault(path, (mark.line + 1, mark.column + 1))
+    return path

@@ -11,14 +11,15 @@ from pathlib import Path
 from typing import Any, Callable
 
 from openness_policy.errors import ConfigError, UserError
+from openness_policy.limits import MAX_POLICY_BYTES, MAX_REQUIREMENT_DEPTH
 from openness_policy.plugin_types import RuleInfo
 from openness_policy.policy.model import Policy, Rule, Scope, Waiver
+from openness_policy.reading import Undecodable, Unsafe
 from openness_policy.sourcemap import Located, key_string
 from openness_policy.yamlload import YamlError, load_yaml
 
 SCHEMA = "policy.schema.json"
 COMBINATORS = ("all", "any", "not")
-MAX_POLICY_BYTES = 2 * 1024 * 1024
 
 
 class PolicyLoader:
@@ -30,7 +31,7 @@ class PolicyLoader:
 
     def __init__(self, registry: Any, root: Path, read: Callable[[Path], str] | None = None):
         self.registry, self.root = registry, root.resolve()
-        self.read = read or (lambda p: _read_file(p))
+        self.read = read or (lambda p: _read_policy(p, self.root))
         self.policy = Policy()
         self._stack: list[str] = []
         self._done: set[str] = set()
@@ -46,6 +47,8 @@ class PolicyLoader:
             raise UserError(f"{disp}: policy file not found") from None
         except (OSError, UnicodeDecodeError) as exc:
             raise UserError(f"{disp}: cannot read policy file: {exc}") from None
+        except (Unsafe, Undecodable) as exc:
+            raise UserError(f"{disp}: the policy file {exc}") from None
         self._load_text(text, disp, resolved.parent)
 
     def load_template(self, name: str) -> None:
@@ -67,7 +70,7 @@ class PolicyLoader:
             return
         self._done.add(display)
         if len(text) > MAX_POLICY_BYTES:
-            raise UserError(f"{display}: policy file larger than {MAX_POLICY_BYTES} bytes")
+            raise UserError(f"{display}: policy file larger than {MAX_POLICY_BYTES:,} bytes; split it with `extends`")
         try:
             doc = load_yaml(text, display)
         except YamlError as exc:
@@ -99,7 +102,11 @@ class PolicyLoader:
         if folder is None:
             raise ConfigError(pos.file, pos.line, pos.col, "a built-in template can only extend other templates",
                               "use builtin:NAME", f"extends[{i}]")
-        target = (folder / ref).resolve()
+        try:
+            target = (folder / ref).resolve()
+        except (OSError, RuntimeError, ValueError):  # a link loop, a NUL character
+            raise ConfigError(pos.file, pos.line, pos.col, f"'{ref}' cannot be followed (a link loop or an invalid name)",
+                              "extend a policy file inside the repository by its relative path", f"extends[{i}]") from None
         if not _inside(target, self.root):
             raise ConfigError(pos.file, pos.line, pos.col, f"'{ref}' is outside the repository",
                               "extend only policy files inside the repository", f"extends[{i}]")
@@ -108,7 +115,13 @@ class PolicyLoader:
     def _validate(self, doc: Located) -> None:
         from openness_policy.validation import schema_errors
 
-        for path, message, hint in schema_errors(doc, SCHEMA):
+        _check_nesting(doc)  # before the schema, which follows requirements recursively
+        try:
+            errors = list(schema_errors(doc, SCHEMA))
+        except RecursionError:  # not expected under the limits; never a traceback
+            raise ConfigError(doc.file, 1, 1, "the policy is nested too deeply to check",
+                              "flatten its all/any/not nesting") from None
+        for path, message, hint in errors[:1]:
             pos = doc.pos(*path)
             raise ConfigError(pos.file, pos.line, pos.col, message, hint, "$" + ("." if path else "") + key_string(path))
         for i, rule in doc.items("rules"):
@@ -190,8 +203,45 @@ def _date(value: Any) -> str | None:
 
 
 def _read_file(path: Path) -> str:
+    """A shipped template (inside the installed package, so outside the repository): size-capped."""
     with open(path, encoding="utf-8-sig") as fh:
         return fh.read(MAX_POLICY_BYTES + 1)
+
+
+def _read_policy(path: Path, root: Path) -> str:
+    """A policy file from the work tree, read like a manifest: never a FIFO, device or directory,
+    never through a link out of the repository, never more than ``MAX_POLICY_BYTES``."""
+    import os
+
+    from openness_policy.reading import check_path, decode, read_bytes
+
+    if not os.path.lexists(path):
+        raise FileNotFoundError(str(path))
+    return decode(read_bytes(check_path(path, root, MAX_POLICY_BYTES), MAX_POLICY_BYTES))
+
+
+def _check_nesting(doc: Located) -> None:
+    """Refuse all/any/not nested deeper than ``MAX_REQUIREMENT_DEPTH`` (iteratively, before anything
+    recursive looks at the rules)."""
+    for i, rule in doc.items("rules"):
+        if not isinstance(rule, dict):
+            continue
+        stack = [(("rules", i, key), rule[key], 0) for key in ("require", "when") if key in rule]
+        while stack:
+            path, req, depth = stack.pop()
+            if depth > MAX_REQUIREMENT_DEPTH:
+                pos = doc.pos(*path)
+                raise ConfigError(pos.file, pos.line, pos.col,
+                                  f"requirements are nested more than {MAX_REQUIREMENT_DEPTH} levels deep",
+                                  "flatten the all/any/not nesting", "$." + key_string(path))
+            if not isinstance(req, dict):
+                continue
+            for kind in COMBINATORS:
+                sub = req.get(kind)
+                if kind == "not" and sub is not None:
+                    stack.append((path + (kind,), sub, depth + 1))
+                elif isinstance(sub, list):
+                    stack.extend((path + (kind, j), item, depth + 1) for j, item in enumerate(sub))
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -199,11 +249,13 @@ def _inside(path: Path, root: Path) -> bool:
         path.resolve().relative_to(root)
     except ValueError:
         return False
+    except (OSError, RuntimeError):  # a link loop: the reader refuses it with a clearer message
+        return True
     return True
 
 
 def _display(path: Path, root: Path) -> str:
     try:
         return path.resolve().relative_to(root).as_posix()
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):
         return str(path)

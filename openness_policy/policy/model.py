@@ -31,27 +31,10 @@ class Scope:
 
 
 def _glob(path: str, pattern: str) -> bool:
-    """Glob on POSIX paths where ``**`` spans folders and ``*`` does not cross ``/``."""
-    import re
+    """Glob on POSIX paths where ``**`` spans folders and ``*`` does not cross ``/`` (linear time)."""
+    from openness_policy.globmatch import glob_match
 
-    out, i = [], 0
-    while i < len(pattern):
-        if pattern.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-        elif pattern.startswith("**", i):
-            out.append(".*")
-            i += 2
-        elif pattern[i] == "*":
-            out.append("[^/]*")
-            i += 1
-        elif pattern[i] == "?":
-            out.append("[^/]")
-            i += 1
-        else:
-            out.append(re.escape(pattern[i]))
-            i += 1
-    return re.fullmatch("".join(out), path) is not None
+    return glob_match(path, pattern)
 
 
 @dataclass(frozen=True)
