@@ -36,30 +36,31 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 class _Refused(ValueError):
-    def __init__(self, message: str, literal: str):
+    def __init__(self, message: str, literal: str, hint: str):
         super().__init__(message)
-        self.literal = literal
+        self.literal, self.hint = literal, hint
 
 
 def _parse_int(text: str) -> int:
     if len(text) > MAX_NUMBER_CHARS:
-        raise _Refused(f"a number of {len(text):,} digits (the limit is {MAX_NUMBER_CHARS:,}); "
-                       "write it as a string", text)
+        raise _Refused(f"a number of {len(text):,} digits (the limit is {MAX_NUMBER_CHARS:,})", text,
+                       "write it as a string")
     return int(text)
 
 
 def _parse_float(text: str) -> float:
     if len(text) > MAX_NUMBER_CHARS:
-        raise _Refused(f"a number of {len(text):,} characters (the limit is {MAX_NUMBER_CHARS:,}); "
-                       "write it as a string", text)
+        raise _Refused(f"a number of {len(text):,} characters (the limit is {MAX_NUMBER_CHARS:,})", text,
+                       "write it as a string")
     value = float(text)
     if not math.isfinite(value):
-        raise _Refused(f"the number {text} is out of range; write a smaller number or a string", text)
+        raise _Refused(f"the number {text} is out of range (it would be infinity)", text,
+                       "write a smaller number or a string")
     return value
 
 
 def _reject_constant(name: str) -> Any:
-    raise _Refused(f"{name} is not valid JSON; write null or a string instead", name)
+    raise _Refused(f"{name} is not valid JSON", name, "write null or a string instead")
 
 
 def load_json(text: str, file: str) -> Located:
@@ -85,17 +86,17 @@ def load_json(text: str, file: str) -> Located:
         raise YamlError(f"invalid JSON: {exc.msg}", line, col) from None
     except _Refused as exc:
         line, col = line_col(text, _find_literal(text, exc.literal))
-        raise YamlError(f"invalid JSON: {exc}", line, col) from None
+        raise YamlError(f"invalid JSON: {exc}", line, col, exc.hint) from None
     except RecursionError:
         data = None  # deeper than the recursion limit: located below
     except ValueError:  # Python's own limit on integer digits
         m = _LONG_INT.search(text)
         line, col = line_col(text, m.start() if m else 0)
-        raise YamlError(f"invalid JSON: a number of more than {MAX_NUMBER_CHARS:,} digits; write it as a string",
-                        line, col) from None
+        raise YamlError(f"invalid JSON: a number of more than {MAX_NUMBER_CHARS:,} digits", line, col,
+                        "write it as a string") from None
     if text.count("[") + text.count("{") > MAX_DEPTH and (data is None or too_deep(data, MAX_DEPTH)):
         line, col = _crossing(text, MAX_DEPTH)
-        raise YamlError(f"nested more than {MAX_DEPTH} levels deep; flatten the structure", line, col)
+        raise YamlError(f"the JSON is nested more than {MAX_DEPTH} levels deep", line, col, "flatten the structure")
     if _SURROGATE.search(text):
         _check_surrogates(text, data)
     doc = Located(file, data, _mark_fn=lambda: json_marks(text))
@@ -166,8 +167,8 @@ def _check_surrogates(text: str, data: Any) -> None:
                 item.encode("utf-8")
             except UnicodeEncodeError:
                 line, col = line_col(text, _SURROGATE.search(text).start())  # type: ignore[union-attr]
-                raise YamlError("invalid JSON: a \\u escape stands for half of a UTF-16 surrogate pair; "
-                                "write the character itself or both halves", line, col) from None
+                raise YamlError("invalid JSON: a \\u escape stands for half of a UTF-16 surrogate pair", line, col,
+                                "write the character itself, or both halves of the pair") from None
 
 
 def _record_duplicates(doc: Located, duplicates: list[tuple[dict, list[str]]]) -> None:

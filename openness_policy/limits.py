@@ -13,10 +13,10 @@ MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_POLICY_BYTES = 2 * 1024 * 1024
 
 #: Deepest nesting of mappings and sequences (YAML) or objects and arrays (JSON). Real manifests stay
-#: under 20 levels. The bound keeps every recursive consumer downstream (schema validation, JSON
-#: output, deep copies) far inside Python's default recursion limit of 1,000 frames, and it is checked
-#: before the C JSON decoder runs (which recurses).
-MAX_DEPTH = 128
+#: under 20 levels; a policy rule with the deepest requirement nesting allowed (64 all/any levels, two
+#: YAML levels each) needs about 135. The bound keeps every recursive consumer downstream (schema
+#: validation, JSON output, deep copies) well inside Python's default recursion limit of 1,000 frames.
+MAX_DEPTH = 256
 
 #: Most YAML nodes (scalars, collections and aliases) one document may contain.
 MAX_NODES = 1_000_000

@@ -20,11 +20,14 @@ from openness_policy.limits import MAX_ALIAS_EXPANSION, MAX_DEPTH, MAX_NODES, MA
 from openness_policy.sourcemap import Located, PathT
 
 class YamlError(Exception):
-    """Input is not YAML we can read; ``line``/``col`` are 1-based."""
+    """Input is not YAML we can read; ``line``/``col`` are 1-based.
 
-    def __init__(self, message: str, line: int = 1, col: int = 1):
+    ``hint`` (what to do) is set when the input is refused by a limit or rule rather than for its
+    syntax; the message then reads on its own (no "not valid YAML" needed in front of it)."""
+
+    def __init__(self, message: str, line: int = 1, col: int = 1, hint: str = ""):
         super().__init__(message)
-        self.message, self.line, self.col = message, line, col
+        self.message, self.line, self.col, self.hint = message, line, col, hint
 
 
 def _parser_class() -> type:
@@ -53,8 +56,10 @@ def c_parser_loaded() -> bool:
     return True
 
 
-def _error(message: str, mark: Any) -> YamlError:
-    return YamlError(message, mark.line + 1, mark.column + 1) if mark is not None else YamlError(message)
+def _error(message: str, mark: Any, hint: str = "") -> YamlError:
+    if mark is None:
+        return YamlError(message, hint=hint)
+    return YamlError(message, mark.line + 1, mark.column + 1, hint)
 
 
 def _resolve(value: str, implicit: tuple[bool, bool]) -> str:
@@ -79,8 +84,8 @@ def _scalar(tag: Any, value: str, mark: Any) -> Any:
     if kind not in ("int", "float"):
         return value  # timestamps and other tags stay strings: dates are compared as ISO text
     if len(value) > MAX_NUMBER_CHARS:
-        raise _error(f"a number of {len(value):,} characters (the limit is {MAX_NUMBER_CHARS:,}); "
-                     "quote it if it is meant as text", mark)
+        raise _error(f"a number of {len(value):,} characters (the limit is {MAX_NUMBER_CHARS:,})", mark,
+                     "quote it if it is meant as text")
     v = value.replace("_", "")
     try:
         if kind == "int":
@@ -92,8 +97,8 @@ def _scalar(tag: Any, value: str, mark: Any) -> Any:
     except ValueError:
         return value  # an explicit !!int / !!float tag on text that is not a number: keep the text
     if not math.isfinite(number):
-        raise _error(f"'{value}' is not a finite number (infinity, NaN or out of range); "
-                     "write it as a quoted string or a smaller number", mark)
+        raise _error(f"'{value}' is not a finite number (infinity, NaN or out of range)", mark,
+                     "write it as a quoted string or a smaller number")
     return number
 
 
@@ -110,7 +115,7 @@ def load_yaml(text: str, file: str, line_offset: int = 0) -> Located:
     try:
         parser = _PARSER(text)
     except UnicodeEncodeError:
-        raise YamlError("the text contains characters that are not valid Unicode; save it as UTF-8") from None
+        raise YamlError("the text contains characters that are not valid Unicode", hint="save it as UTF-8") from None
     try:
         return _build(parser, file, line_offset)
     except MarkedYAMLError as exc:
@@ -154,12 +159,12 @@ def _build(parser: Any, file: str, line_offset: int) -> Located:
                     raise _error(f"found undefined alias '*{event.anchor}'", mark)
                 if type(found) is not tuple:
                     raise _error(f"the alias '*{event.anchor}' refers to a collection that contains it "
-                                 "(a recursive structure); repeat the values instead", mark)
+                                 "(a recursive structure)", mark, "repeat the values instead of aliasing them")
                 value, size = found
                 expanded += size - 1
                 if expanded > MAX_ALIAS_EXPANSION:
-                    raise _error(f"aliases stand for more than {MAX_ALIAS_EXPANSION:,} nodes (an alias bomb?); "
-                                 "repeat the values instead of aliasing them", mark)
+                    raise _error(f"YAML aliases stand for more than {MAX_ALIAS_EXPANSION:,} nodes (an alias bomb?)",
+                                 mark, "repeat the values instead of aliasing them")
             if kind is ScalarEvent and event.anchor is not None:
                 anchors[event.anchor] = (value, 1)
             if stack and stack[-1][3] and stack[-1][2] is None:  # a mapping key
@@ -171,7 +176,7 @@ def _build(parser: Any, file: str, line_offset: int) -> Located:
         elif kind is MappingStartEvent or kind is SequenceStartEvent:
             nodes += 1
             if len(stack) >= MAX_DEPTH:
-                raise _error(f"nested more than {MAX_DEPTH} levels deep; flatten the structure", mark)
+                raise _error(f"the YAML is nested more than {MAX_DEPTH} levels deep", mark, "flatten the structure")
             value = {} if kind is MappingStartEvent else []
             path = _place(stack, root, value, mark, marks)
             anchor = None
@@ -182,7 +187,7 @@ def _build(parser: Any, file: str, line_offset: int) -> Located:
         elif kind is DocumentStartEvent:
             documents += 1
             if documents > 1:
-                raise _error("a second YAML document ('---') in the file; keep one document per file", mark)
+                raise _error("a second YAML document ('---') in the file", mark, "keep one document per file")
             continue
         elif kind is StreamEndEvent:
             break
@@ -196,7 +201,7 @@ def _build(parser: Any, file: str, line_offset: int) -> Located:
         else:
             continue
         if nodes > MAX_NODES:
-            raise _error(f"more than {MAX_NODES:,} YAML nodes; split the file", mark)
+            raise _error(f"more than {MAX_NODES:,} YAML nodes", mark, "split the file")
     located.data = root[0]
     return located
 

@@ -30,6 +30,7 @@ def classify_command(paths, fmt) -> int:
         click.echo(render(report), nl=False)
     unreadable = [m for m in report.models
                   if any(p.rule in ("manifest-unreadable", "path-unsafe") for p in m.record.problems)]
-    for m in unreadable:
-        click.echo(f"error: {m.record.problems[0].message}", err=True)
+    for m in unreadable:  # name the file and line, and what to do
+        p = next(p for p in m.record.problems if p.rule in ("manifest-unreadable", "path-unsafe"))
+        click.echo(f"error: {p.pos}: {p.message}" + (f" ({p.fix})" if p.fix else ""), err=True)
     return 2 if unreadable else 0

@@ -12,8 +12,9 @@ def parse_yaml(src: Source, fmt: str = "unknown", text: str | None = None, line_
     """Parse YAML, or return a record carrying the syntax error at its line."""
     try:
         return load_yaml(src.text if text is None else text, src.display, line_offset)
-    except YamlError as exc:
-        return unreadable(src.display, f"not valid YAML: {exc.message}", exc.line + line_offset, exc.col, fmt)
+    except YamlError as exc:  # a limit or rule (with a hint) reads on its own; a syntax error says so
+        return unreadable(src.display, exc.message if exc.hint else f"not valid YAML: {exc.message}",
+                          exc.line + line_offset, exc.col, fmt, exc.hint or "fix the syntax error so the manifest can be judged")
     except RecursionError:
         return unreadable(src.display, "the YAML is nested too deeply to read", fmt=fmt)
 
@@ -24,4 +25,5 @@ def parse_json(src: Source, fmt: str = "unknown") -> Located | ModelRecord:
     try:
         return load_json(src.text, src.display)
     except YamlError as exc:
-        return unreadable(src.display, exc.message, exc.line, exc.col, fmt)
+        return unreadable(src.display, exc.message, exc.line, exc.col, fmt,
+                          exc.hint or "fix the syntax error so the manifest can be judged")

@@ -74,8 +74,8 @@ class PolicyLoader:
         try:
             doc = load_yaml(text, display)
         except YamlError as exc:
-            raise ConfigError(display, exc.line, exc.col, f"not valid YAML: {exc.message}",
-                              "fix the YAML syntax at that line") from None
+            raise ConfigError(display, exc.line, exc.col, exc.message if exc.hint else f"not valid YAML: {exc.message}",
+                              exc.hint or "fix the YAML syntax at that line") from None
         if doc.data is None:
             doc.data = {}
         self._validate(doc)
