@@ -40,3 +40,18 @@ def unreadable(display: str, message: str, line: int = 1, col: int = 1, fmt: str
     rec = ModelRecord(path=display, format=fmt, pos=pos)
     rec.problems.append(Problem(rule="manifest-unreadable", message=message, pos=pos, fix=fix))
     return rec
+
+
+def regulatory_facts(rec: ModelRecord, doc: Located, path: tuple, prefix: str = "", depth: int = 0) -> None:
+    """Regulatory facts from the mapping at ``path``, under dotted keys (``ab2013.sources_owners``).
+
+    A nested mapping is a fact too, and an anchor for its missing keys. An empty string counts as not
+    given. Used by every format that can carry our ``regulatory`` block."""
+    for key, value in doc.get(*path).items():
+        f = fact(doc, *path, key)
+        if f is None or value == "":
+            continue
+        rec.regulatory[prefix + key] = f
+        if isinstance(value, dict) and depth < 4:
+            rec.anchors[f"regulatory.{prefix}{key}"] = doc.pos(*path, key)
+            regulatory_facts(rec, doc, path + (key,), f"{prefix}{key}.", depth + 1)

@@ -131,7 +131,8 @@ the same `bom-ref` counts once) becomes one record, numbered by `index`.
 `weights-released` (`true` / `false` / `gated`), `gated` (`true` / `false`), `component` (a MOF
 component slug or exact MOT name: included), `component-license:<slug>` (its licence),
 `data-disclosure` (`none` / `described` / `named` / `complete`), `training-summary` (URL),
-`label:<key>` (a label such as `label:stage`). Any other `openness-policy:` property is a warning.
+`label:<key>` (a label such as `label:stage`), `regulatory:<key>` (a fact of the native manifest's
+`regulatory` block, e.g. `regulatory:training_compute_flops`; `true`/`false` become booleans). Any other `openness-policy:` property is a warning.
 
 Not mapped: `dependencies` (libraries are not taken as inference code), `formulation`,
 `pedigree.descendants` / `variants`, `considerations` details, `evidence.licenses`, `data` datasets

@@ -195,6 +195,10 @@ def _properties(rec: ModelRecord, doc: Located, path: tuple) -> None:
                 rec.training_summary = Fact(text, pos)
             elif key.startswith("label:") and text:
                 rec.labels[key.split(":", 1)[1]] = Fact(text, pos)
+            elif key.startswith("regulatory:") and text:  # e.g. regulatory:training_compute_flops = 3e24
+                lowered = text.lower()
+                value: object = {"true": True, "false": False}.get(lowered, text)
+                rec.regulatory[key.split(":", 1)[1]] = Fact(value, pos)
             else:
                 rec.problems.append(Problem(
                     "manifest-invalid", f"unknown or malformed property '{p['name']}' = {value!r}", pos, "warning",

@@ -120,7 +120,15 @@ def fill(rec: ModelRecord, doc: Located, src: Source, siblings) -> ModelRecord:
     hf_mapping.lineage(rec, doc)
     hf_mapping.evaluation(rec, doc, siblings())
     hf_mapping.papers_and_evidence(rec, doc, src)
+    if isinstance(doc.get(REGULATORY_KEY), dict):  # our extension: the native `regulatory:` block
+        from openness_policy.formats.common import regulatory_facts
+
+        rec.anchors["regulatory"] = doc.pos(REGULATORY_KEY)
+        regulatory_facts(rec, doc, (REGULATORY_KEY,))
     return rec
+
+
+REGULATORY_KEY = "openness_regulatory"
 
 
 DOCS = """\
@@ -147,6 +155,7 @@ A model card without front matter gets the warning "no machine-readable metadata
 | still none: the card's `- **License:** …` line when it gives a licence name, not a sentence (how=detected) | `licenses.distribution` |
 | `USE_POLICY.md` beside the card, identified | evidence `use_policy` |
 | `openness_weights_released: true/false` (openness-policy extension key) | `weights.available` yes/no |
+| `openness_regulatory:` (extension key: the native manifest's `regulatory` block, same keys) | `regulatory.<key>` |
 | weight files or Git LFS pointers beside the card (how=detected); otherwise `yes` by default: a card describes a model published on the Hub | `weights.available`, component *Model parameters (Final)* |
 | `gated` (true/auto/manual/false); else `extra_gated_prompt` / `_fields` / `_heading` / `_button_content` (how=derived) | `access.gated`; `weights.available` = gated |
 | `extra_gated_eu_disallowed: true` on a gated model | `access.excluded_regions` = EU |

@@ -9,7 +9,7 @@ import fnmatch
 import re
 
 from openness_policy import components as C
-from openness_policy.formats.common import fact, new_record, text_fact
+from openness_policy.formats.common import fact, new_record, regulatory_facts, text_fact
 from openness_policy.hookspecs import hookimpl
 from openness_policy.plugin_types import FormatSpec, Source
 from openness_policy.record import BaseModel, ComponentFact, Dataset, Fact, ModelRecord, Problem, Suppression
@@ -99,7 +99,7 @@ def fill(rec: ModelRecord, doc: Located) -> None:
             if p is not None:
                 rec.evidence.setdefault("base_paths", []).append(p)
     if isinstance(doc.get("regulatory"), dict):
-        _regulatory(rec, doc, ("regulatory",), "")
+        regulatory_facts(rec, doc, ("regulatory",))
     for i, item in doc.items("evaluation"):
         if isinstance(item, dict):
             rec.evaluation.append(Fact(item, doc.pos("evaluation", i)))
@@ -108,18 +108,6 @@ def fill(rec: ModelRecord, doc: Located) -> None:
             rec.suppressions.append(Suppression(item["rule"], str(item.get("reason") or ""),
                                                 doc.pos("suppressions", i), item.get("expires")))
 
-
-def _regulatory(rec: ModelRecord, doc: Located, path: tuple, prefix: str, depth: int = 0) -> None:
-    """``regulatory:`` facts under dotted keys (``ab2013.sources_owners``); a nested mapping is a fact
-    too, and an anchor for its missing keys. An empty string counts as not given."""
-    for key, value in doc.get(*path).items():
-        f = fact(doc, *path, key)
-        if f is None or value == "":
-            continue
-        rec.regulatory[prefix + key] = f
-        if isinstance(value, dict) and depth < 4:
-            rec.anchors[f"regulatory.{prefix}{key}"] = doc.pos(*path, key)
-            _regulatory(rec, doc, path + (key,), f"{prefix}{key}.", depth + 1)
 
 
 DOCS = """**Detection.** File name `openness.yaml`, `openness.yml`, `*.openness.yaml` or `*.openness.yml`
