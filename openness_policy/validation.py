@@ -46,6 +46,28 @@ def is_valid(data: Any, name: str) -> bool:
     return validator(name).is_valid(data)
 
 
+_INLINE: dict[int, tuple[dict, Callable[[Any], bool] | None]] = {}
+LATEST = "https://json-schema.org/draft/2020-12/schema"  # jsonschema's default for a schema without $schema
+
+
+def inline_is_valid(sch: dict, value: Any) -> bool:
+    """``value`` against a schema given as a dict (a requirement kind's), compiled on first use."""
+    hit = _INLINE.get(id(sch))
+    if hit is None or hit[0] is not sch:
+        from openness_policy.schema_compile import compile_schema
+
+        hit = (sch, compile_schema(sch if "$schema" in sch else {"$schema": LATEST, **sch}))
+        _INLINE[id(sch)] = hit  # keeps ``sch`` alive, so its id is never reused for another schema
+    if hit[1] is not None:
+        try:
+            return hit[1](value)
+        except RecursionError:
+            pass
+    import jsonschema
+
+    return jsonschema.validators.validator_for(sch)(sch).is_valid(value)
+
+
 def schema_errors(located: Located, name: str) -> Iterator[tuple[tuple, str, str]]:
     """Yield ``(path, message, hint)`` for each schema error, most specific first, sorted by place."""
     if is_valid(located.data, name):

@@ -194,3 +194,20 @@ def test_schema_errors_still_reports_invalid_documents():
     assert not is_valid(doc.data, "mot-model.schema.json")
     paths = [p for p, _m, _h in found]
     assert ("release", "name") in paths and ("release", "components", 0, "license") in paths
+
+
+def test_requirement_kind_schemas_compile_and_agree():
+    """Policy loading checks every requirement value against its kind's schema, through the fast path."""
+    from openness_policy.plugins import load_registry
+    from openness_policy.validation import LATEST, inline_is_valid
+
+    kinds = load_registry(entry_points=False).requirements
+    assert kinds
+    values = TRICKY + [["training-code"], ["model-card", "nope"], "open-weights", "open-source", {"forbid": ["x"]},
+                       {"forbid": ["competitor-training"]}, {"allow": ["MIT"]}, ["labels.owner"], 3, 0, 4]
+    for name, spec in kinds.items():
+        sch = spec.schema if "$schema" in spec.schema else {"$schema": LATEST, **spec.schema}
+        assert compile_schema(sch) is not None, f"requirement kind {name}: schema not compilable"
+        js = jsonschema.validators.validator_for(spec.schema)(spec.schema)
+        for value in values:
+            assert inline_is_valid(spec.schema, value) == js.is_valid(value), (name, value)

@@ -41,6 +41,10 @@ def check_requirement(doc: Located, path: tuple, req: Any, registry: Any, depth:
         close = difflib.get_close_matches(str(kind), names, n=1)
         fail(f"unknown requirement kind '{kind}'",
              (f"did you mean '{close[0]}'? " if close else "") + f"known kinds: {', '.join(names)}", path + (kind,))
+    from openness_policy.validation import inline_is_valid
+
+    if inline_is_valid(spec.schema, value):
+        return
     import jsonschema
 
     validator_cls = jsonschema.validators.validator_for(spec.schema)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from functools import lru_cache
 from typing import Any, Callable
 from urllib.parse import quote
 
@@ -24,7 +25,7 @@ from openness_policy.hookspecs import hookimpl
 from openness_policy.plugin_types import Reporter, RuleInfo
 from openness_policy.reporters import json_text
 from openness_policy.reporters.common import (
-    INFORMATION_URI, TOOL_NAME, level_of, line_col, ordered, split_suppression, tool_version,
+    INFORMATION_URI, TOOL_NAME, level_of, line_col, split_suppression, tool_version,
 )
 from openness_policy.reporters.json_report import jsonable
 
@@ -97,26 +98,32 @@ def rule_descriptor(rule: RuleInfo) -> dict[str, Any]:
     return out
 
 
-def _result(f: Finding, index: int) -> dict[str, Any]:
-    uri, relative = artifact_uri(f.pos.file)
-    location: dict[str, Any] = {"uri": uri}
-    if relative:
-        location["uriBaseId"] = SRCROOT
+def _result(f: Finding, index: int, fingerprint: str | None = None) -> dict[str, Any]:
+    return {"ruleId": f.rule.id, "ruleIndex": index, **result_body(f, fingerprint or f.fingerprint)}
+
+
+@lru_cache(maxsize=4096)
+def _location(path: str) -> tuple[tuple[str, str], ...]:
+    uri, relative = artifact_uri(path)
+    return (("uri", uri), ("uriBaseId", SRCROOT)) if relative else (("uri", uri),)
+
+
+def result_body(f: Finding, fingerprint: str) -> dict[str, Any]:
+    """A SARIF result without ``ruleId`` and ``ruleIndex`` (those two come first in every result)."""
     line, col = line_col(f.pos)
     props: dict[str, Any] = {"manifest": f.manifest, "model": f.model, "key": f.pos.key}
-    for k, v in jsonable(f.properties).items():
-        props.setdefault(k, v)
+    if f.properties:
+        for k, v in jsonable(f.properties).items():
+            props.setdefault(k, v)
     out: dict[str, Any] = {
-        "ruleId": f.rule.id,
-        "ruleIndex": index,
         "level": level_of(f),
         "message": {"text": f.message or f.rule.title or f.rule.id},
         "locations": [{"physicalLocation": {
-            "artifactLocation": location,
+            "artifactLocation": dict(_location(f.pos.file)),
             "region": {"startLine": line, "startColumn": col, "endLine": line},
         }}],
-        "partialFingerprints": {FINGERPRINT_KEY: f.fingerprint},
-        "properties": {k: v for k, v in props.items() if v not in (None, "")},
+        "partialFingerprints": {FINGERPRINT_KEY: fingerprint},
+        "properties": {k: v for k, v in props.items() if v is not None and v != ""},
     }
     if f.suppressed_by is not None:
         kind, reason = split_suppression(f.suppressed_by)
@@ -128,37 +135,63 @@ def _result(f: Finding, index: int) -> dict[str, Any]:
     return out
 
 
-def report_to_sarif(report: Report, *, include_suppressed: bool = False,
-                    category: str = TOOL_NAME) -> dict[str, Any]:
-    found = ordered([*report.findings, *(report.suppressed if include_suppressed else [])])
-    rules: dict[str, RuleInfo] = dict(report.rules)
-    for f in found:
-        rules.setdefault(f.rule.id, f.rule)
-    ids = sorted(rules)
-    index = {rid: i for i, rid in enumerate(ids)}
-    version = tool_version(report)
+def keyed(findings: list[Finding]) -> list[tuple[tuple, Finding]]:
+    """``(sort key, finding)`` in the order ``common.ordered`` gives, each fingerprint computed once;
+    the key's last item is the fingerprint."""
+    decorated = [((*f.sort_key(), f.fingerprint), i, f) for i, f in enumerate(findings)]
+    decorated.sort(key=lambda d: (d[0], d[1]))
+    return [(key, f) for key, _i, f in decorated]
+
+
+def sarif_document(rules: dict[str, RuleInfo], results: list[Any], *, notices: list[str], models: int, files: int,
+                   suppressed: int, version: str, category: str = TOOL_NAME) -> dict[str, Any]:
+    """The whole SARIF log around ``results`` (the rules as given, sorted by id)."""
     run: dict[str, Any] = {
         "tool": {"driver": {
             "name": TOOL_NAME,
             "version": version,
             "semanticVersion": version,
             "informationUri": INFORMATION_URI,
-            "rules": [rule_descriptor(rules[rid]) for rid in ids],
+            "rules": [rule_descriptor(rules[rid]) for rid in sorted(rules)],
         }},
         "automationDetails": {"id": f"{category.rstrip('/')}/"},
         "invocations": [{"executionSuccessful": True}],
         "originalUriBaseIds": {SRCROOT: {"description": {"text": "The root of the repository that was checked."}}},
-        "results": [_result(f, index[f.rule.id]) for f in found],
+        "results": results,
         "columnKind": "unicodeCodePoints",
-        "properties": {"notices": list(report.notices), "models": len(report.models), "files": report.files,
-                       "suppressed": len(report.suppressed)},
+        "properties": {"notices": list(notices), "models": models, "files": files, "suppressed": suppressed},
     }
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 
 
+def report_to_sarif(report: Report, *, include_suppressed: bool = False,
+                    category: str = TOOL_NAME) -> dict[str, Any]:
+    found = keyed([*report.findings, *(report.suppressed if include_suppressed else [])])
+    rules: dict[str, RuleInfo] = dict(report.rules)
+    for _key, f in found:
+        rules.setdefault(f.rule.id, f.rule)
+    index = {rid: i for i, rid in enumerate(sorted(rules))}
+    results = [_result(f, index[f.rule.id], key[-1]) for key, f in found]
+    return sarif_document(rules, results, notices=report.notices, models=len(report.models), files=report.files,
+                          suppressed=len(report.suppressed), version=tool_version(report), category=category)
+
+
 def render(report: Report, *, include_suppressed: bool = False, category: str = TOOL_NAME) -> str:
-    sarif = report_to_sarif(report, include_suppressed=include_suppressed, category=category)
-    return json_text.dumps(sarif) + "\n"
+    """``json_text.dumps(report_to_sarif(...))``, with each result's text made by ``sarif_text``."""
+    from openness_policy.reporters.sarif_text import SENTINEL, around, body_text, join, result_text
+
+    found = keyed([*report.findings, *(report.suppressed if include_suppressed else [])])
+    rules: dict[str, RuleInfo] = dict(report.rules)
+    for _key, f in found:
+        rules.setdefault(f.rule.id, f.rule)
+    meta: dict[str, Any] = dict(notices=report.notices, models=len(report.models), files=report.files,
+                                suppressed=len(report.suppressed), version=tool_version(report), category=category)
+    if not found:
+        return json_text.dumps(sarif_document(rules, [], **meta)) + "\n"
+    index = {rid: i for i, rid in enumerate(sorted(rules))}
+    head, tail = around(sarif_document(rules, [SENTINEL], **meta))
+    texts = (result_text(f.rule.id, index[f.rule.id], body_text(f, key[-1])) for key, f in found)
+    return "".join(join(head, texts, tail, ""))
 
 
 @hookimpl

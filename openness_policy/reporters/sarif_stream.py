@@ -1,0 +1,96 @@
+"""SARIF written while files are judged: the same bytes as the ``sarif`` reporter, in constant memory.
+
+The ``sarif`` reporter renders a :class:`Report` that holds every finding; at 10,000 manifests and the
+built-in templates that is 150,000 findings and a 150 MB string. Here each file's results are
+rendered as soon as it is judged (in the worker, with ``--jobs``), spooled to a temporary file in
+order, and copied into the output at the end, when the rules (and so every ``ruleIndex``) are known.
+
+Order: files arrive in discovery order (sorted paths) and each file's results are sorted, so the
+spool is already in the reporter's order. A finding that points into another file (rare) is kept
+aside and merged in at its place, as are the results of files judged again for cross-file lineage.
+"""
+from __future__ import annotations
+
+import heapq
+import pickle
+import tempfile
+from dataclasses import dataclass, field
+from typing import IO, Any, Iterator
+
+from openness_policy.findings import Finding
+from openness_policy.reporters import json_text
+from openness_policy.reporters.sarif import keyed, sarif_document
+from openness_policy.reporters.sarif_text import SENTINEL, around, body_text, join, result_text
+
+
+@dataclass
+class Part:
+    """One file's rendered results: ``(sort key, rule id, text)``, plus findings that point elsewhere."""
+
+    results: list[tuple[tuple, str, str]] = field(default_factory=list)
+    elsewhere: list[Finding] = field(default_factory=list)
+
+
+def render_part(findings: list[Finding], display: str) -> Part:
+    """Render a file's live findings (suppressed ones are not in the default SARIF output)."""
+    part = Part()
+    for key, f in keyed(findings):
+        if f.pos.file != display:
+            part.elsewhere.append(f)
+            continue
+        part.results.append((key, f.rule.id, body_text(f, key[-1])))
+    return part
+
+
+class Spool:
+    """Rendered results in order, on disk until :meth:`write`."""
+
+    def __init__(self, folder: str | None = None) -> None:
+        self._fh = tempfile.TemporaryFile(dir=folder)
+        self._late: list[tuple[tuple, str, str]] = []
+        self._replaced: set[str] = set()
+        self._elsewhere: dict[str, list[Finding]] = {}
+
+    def add(self, display: str, part: Part) -> None:
+        if part.results:
+            pickle.dump(part.results, self._fh, pickle.HIGHEST_PROTOCOL)
+        if part.elsewhere:
+            self._elsewhere[display] = list(part.elsewhere)
+
+    def replace(self, display: str, part: Part) -> None:
+        """New results for a file already added (judged again for cross-file lineage)."""
+        self._replaced.add(display)
+        self._elsewhere[display] = list(part.elsewhere)
+        self._late.extend(part.results)
+
+    def _spooled(self) -> Iterator[tuple[tuple, str, str]]:
+        self._fh.seek(0)
+        while True:
+            try:
+                batch = pickle.load(self._fh)
+            except EOFError:
+                return
+            for item in batch:
+                if item[0][0] not in self._replaced:
+                    yield item
+
+    def results(self, extra: list[Finding]) -> Iterator[tuple[tuple, str, str]]:
+        """Every result in the reporter's order: the spool merged with findings kept aside."""
+        aside = [f for fs in self._elsewhere.values() for f in fs] + list(extra)
+        late = sorted(self._late + [(key, f.rule.id, body_text(f, key[-1])) for key, f in keyed(aside)],
+                      key=lambda r: r[0])
+        return heapq.merge(self._spooled(), late, key=lambda r: r[0])
+
+    def write(self, out: IO[str], rules: dict[str, Any], *, extra: list[Finding], notices: list[str], models: int,
+              files: int, suppressed: int, version: str) -> None:
+        """Write the SARIF log; ``rules`` must already hold every rule a result refers to."""
+        index = {rid: i for i, rid in enumerate(sorted(rules))}
+        meta: dict[str, Any] = dict(notices=notices, models=models, files=files, suppressed=suppressed, version=version)
+        head, tail = around(sarif_document(rules, [SENTINEL], **meta))
+        empty = json_text.dumps(sarif_document(rules, [], **meta)) + "\n"
+        texts = (result_text(rule_id, index[rule_id], body) for _key, rule_id, body in self.results(extra))
+        for chunk in join(head, texts, tail, empty):
+            out.write(chunk)
+
+    def close(self) -> None:
+        self._fh.close()

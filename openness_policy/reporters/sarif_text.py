@@ -1,0 +1,91 @@
+"""SARIF results as text, straight from findings: the bytes ``json_text.dumps`` gives for the dicts
+``sarif.result_body`` builds, five times faster (no dict per result, no walk over it).
+
+A SARIF log of 10,000 manifests holds ~150,000 results; rendering them is most of the reporter's
+time. Every result has the same shape, so its text is assembled from pieces here; the only parts
+that vary in shape (``properties``, ``suppressions``) go through the generic writer. A test renders
+every result both ways and compares them byte for byte.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any, Iterable
+
+from openness_policy.findings import Finding
+from openness_policy.reporters.common import level_of, line_col, split_suppression
+from openness_policy.reporters.json_text import _dump, _quote
+
+RESULT_INDENT = "\n        "  # results sit at depth 4 of the log: {"runs": [{"results": [ ... ]}]}
+STEP = "  "
+I1, I2, I3, I4, I5 = (RESULT_INDENT + STEP * k for k in range(1, 6))
+SENTINEL = "\x00results\x00"
+
+
+@lru_cache(maxsize=4096)
+def _artifact(path: str) -> str:
+    from openness_policy.reporters.sarif import SRCROOT, artifact_uri
+
+    uri, relative = artifact_uri(path)
+    return _dump({"uri": uri, "uriBaseId": SRCROOT} if relative else {"uri": uri}, I4, STEP)
+
+
+def properties(f: Finding) -> dict[str, Any]:
+    """The result's ``properties``: manifest, model and key path, then the finding's own (non-empty)."""
+    props: dict[str, Any] = {"manifest": f.manifest, "model": f.model, "key": f.pos.key}
+    if f.properties:
+        from openness_policy.reporters.json_report import jsonable
+
+        for k, v in jsonable(f.properties).items():
+            props.setdefault(k, v)
+    return {k: v for k, v in props.items() if v is not None and v != ""}
+
+
+def suppressions(f: Finding) -> list[dict[str, str]]:
+    kind, reason = split_suppression(f.suppressed_by)
+    return [{
+        "kind": "inSource" if kind == "inline" else "external",
+        "status": "accepted",
+        "justification": f"{kind}: {reason}" if reason else kind,
+    }]
+
+
+def body_text(f: Finding, fingerprint: str) -> str:
+    """A result without ``ruleId`` and ``ruleIndex``, as text at the depth of ``results`` items."""
+    from openness_policy.reporters.sarif import FINGERPRINT_KEY
+
+    line, col = line_col(f.pos)
+    message = f.message or f.rule.title or f.rule.id
+    parts = [
+        "{", I1, '"level": ', _quote(level_of(f)), ",",
+        I1, '"message": {', I2, '"text": ', _dump(message, I2, STEP), I1, "},",
+        I1, '"locations": [', I2, "{", I3, '"physicalLocation": {', I4, '"artifactLocation": ', _artifact(f.pos.file),
+        ",", I4, '"region": {', I5, '"startLine": ', str(line), ",", I5, '"startColumn": ', str(col), ",",
+        I5, '"endLine": ', str(line), I4, "}", I3, "}", I2, "}", I1, "],",
+        I1, '"partialFingerprints": {', I2, _quote(FINGERPRINT_KEY), ": ", _quote(fingerprint), I1, "},",
+        I1, '"properties": ', _dump(properties(f), I1, STEP),
+    ]
+    if f.suppressed_by is not None:
+        parts += [",", I1, '"suppressions": ', _dump(suppressions(f), I1, STEP)]
+    parts += [RESULT_INDENT, "}"]
+    return "".join(parts)
+
+
+def result_text(rule_id: str, index: int, body: str) -> str:
+    """A whole result from its body: ``ruleId`` and ``ruleIndex`` come first, as in the reporter."""
+    return "{" + I1 + '"ruleId": ' + _quote(rule_id) + "," + I1 + '"ruleIndex": ' + str(index) + "," + body[1:]
+
+
+def around(document: dict[str, Any]) -> tuple[str, str]:
+    """The log's text before and after its results, from a document whose ``results`` is ``[SENTINEL]``."""
+    head, tail = (_dump(document, "\n", STEP) + "\n").split(_quote(SENTINEL))
+    return head, tail
+
+
+def join(head: str, results: Iterable[str], tail: str, empty: str) -> Iterable[str]:
+    """Chunks of the whole log; ``empty`` is the log's text when there are no results."""
+    first = True
+    for text in results:
+        yield head if first else "," + RESULT_INDENT
+        yield text
+        first = False
+    yield empty if first else tail

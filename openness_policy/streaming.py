@@ -1,0 +1,76 @@
+"""A full run written straight to SARIF files: verdicts are not kept, so memory does not grow with
+the repository (``eval --format sarif --output FILE`` over thousands of manifests).
+
+The output is byte for byte what the ``sarif`` reporter writes for the report ``engine.run`` builds
+(``tests/test_parallel.py`` compares them); only the counts needed for the exit code are kept.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, Callable
+
+from openness_policy.discover import Candidate
+from openness_policy.findings import level_rank
+
+
+@dataclass
+class Summary:
+    """What the exit code and a one-line summary need."""
+
+    files: int = 0
+    models: int = 0
+    failing: int = 0
+    findings: int = 0
+    suppressed: int = 0
+    notices: list[str] = field(default_factory=list)
+
+
+def stream_sarif(found: list[Candidate], j: Any, outputs: list[IO[str]], jobs: int,
+                 progress: Callable[[int], None] | None = None, spool_dir: str | Path | None = None) -> Summary:
+    """Judge ``found`` and write one SARIF log to each of ``outputs``; ``j`` is a ``parallel.Judging``."""
+    from openness_policy import __version__
+    from openness_policy.cross_lineage import files_to_rejudge
+    from openness_policy.parallel import Workers, prepare
+    from openness_policy.reporters.sarif_stream import Spool
+
+    j.stream = True
+    base = prepare(j)
+    rules = {r.info.id: r.info for r in j.policy.rules}
+    summary = Summary(files=len(found))
+    keys = []
+    counted: dict[int, tuple[int, int, int, int]] = {}  # file -> (models, failing, suppressed, live findings)
+    spool = Spool(str(spool_dir) if spool_dir else None)
+    try:
+        with Workers(j, found, jobs) as workers:
+            for r in workers.judge(progress):
+                for rid, info in r.rules.items():
+                    if info is not None:
+                        rules.setdefault(rid, info)
+                spool.add(r.display, r.sarif)
+                keys.extend(r.lineage)
+                counted[r.index] = _counts(r)
+            for r in workers.rejudge(files_to_rejudge(keys)):  # cross-file lineage
+                rules.update({rid: info for rid, info in r.rules.items() if rid not in rules and info is not None})
+                spool.replace(r.display, r.sarif)
+                counted[r.index] = _counts(r)
+        threshold = level_rank(j.opts.fail_on)
+        for f in base.findings:
+            rules.setdefault(f.rule.id, f.rule)
+            summary.failing += j.opts.fail_on != "none" and level_rank(f.level) >= threshold
+        for f in base.suppressed:
+            rules.setdefault(f.rule.id, f.rule)
+        summary.models = sum(c[0] for c in counted.values())
+        summary.failing += sum(c[1] for c in counted.values())
+        summary.suppressed = sum(c[2] for c in counted.values()) + len(base.suppressed)
+        summary.findings = sum(c[3] for c in counted.values()) + len(base.findings)
+        for out in outputs:
+            spool.write(out, rules, extra=list(base.findings), notices=summary.notices, models=summary.models,
+                        files=summary.files, suppressed=summary.suppressed, version=__version__)
+    finally:
+        spool.close()
+    return summary
+
+
+def _counts(r: Any) -> tuple[int, int, int, int]:
+    return r.models, r.failing, r.suppressed, len(r.sarif.results) + len(r.sarif.elsewhere)

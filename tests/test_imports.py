@@ -1,0 +1,65 @@
+"""What a one-file run imports: heavy libraries only when the work needs them (DESIGN §7).
+
+Import time is most of a one-file run, and unlike time, the set of imported modules is
+deterministic. Each run is a fresh interpreter; third-party plugins are switched off so that only
+this package decides.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import REPO
+
+# Heavy modules a plain eval must not need: schema validation only runs for invalid documents, git
+# only in pull-request mode, SPDX expression parsing only for expressions, worker processes only
+# for many files, licence-text fingerprints only for cards that ship a LICENSE file.
+NEVER_FOR_ONE_VALID_FILE = (
+    "jsonschema", "referencing", "git", "gitdb", "license_expression", "multiprocessing", "concurrent.futures",
+    "asyncio", "openness_policy.parallel", "openness_policy.formats.license_detect",
+)
+
+
+def _modules(tmp_path: Path, files: dict[str, str], args: list[str]) -> set[str]:
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    code = ("import json, sys\nfrom openness_policy.cli import main\n"
+            f"code = main({args!r})\nprint(json.dumps([code, sorted(sys.modules)]))\n")
+    env = dict(os.environ, OPENNESS_POLICY_NO_PLUGINS="1", PYTHONPATH=str(REPO),
+               OPENNESS_POLICY_CACHE_DIR=str(tmp_path / "cache"))
+    proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    exit_code, modules = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert exit_code in (0, 1), proc.stderr
+    return set(modules)
+
+
+def _manifest() -> str:
+    return (REPO / "examples" / "demo" / "models" / "atlas-chat" / "atlas-chat.openness.yaml").read_text()
+
+
+def test_plain_eval_of_one_native_manifest(tmp_path):
+    loaded = _modules(tmp_path, {"m.openness.yaml": _manifest()}, ["eval", "m.openness.yaml"])
+    assert "openness_policy.formats.native" in loaded and "ruamel.yaml" in loaded  # it did the work
+    assert sorted(loaded & set(NEVER_FOR_ONE_VALID_FILE)) == []
+
+
+def test_eval_with_templates_and_sarif_output(tmp_path):
+    """Templates and SARIF output are validated and written without jsonschema too."""
+    loaded = _modules(tmp_path, {"m.openness.yaml": _manifest()},
+                      ["eval", "--template", "mof-class-3", "--template", "osaid-1.0", "--format", "sarif",
+                       "--output", "out.sarif", "m.openness.yaml"])
+    assert "openness_policy.reporters.sarif" in loaded
+    assert (tmp_path / "out.sarif").exists()
+    assert sorted(loaded & set(NEVER_FOR_ONE_VALID_FILE)) == []
+
+
+def test_an_invalid_manifest_does_load_jsonschema_for_its_messages(tmp_path):
+    """The control: the check above can see jsonschema when it is imported."""
+    bad = _manifest().replace("version: \"2.3\"", "version: [not, a, string]")
+    loaded = _modules(tmp_path, {"m.openness.yaml": bad}, ["eval", "m.openness.yaml"])
+    assert "jsonschema" in loaded
