@@ -18,7 +18,11 @@ class Unsafe(Exception):
 
 
 class Undecodable(Exception):
-    """The file is binary or not UTF-8 text."""
+    """The file is binary or not UTF-8 text; ``line`` is where the first bad byte is (1-based)."""
+
+    def __init__(self, message: str, line: int = 1):
+        super().__init__(message)
+        self.line = line
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -104,9 +108,9 @@ def decode(data: bytes) -> str:
         return text
     if b"\0" in data:
         line = data[: data.index(b"\0")].count(b"\n") + 1
-        raise Undecodable(f"binary content (a NUL byte at line {line}); a manifest must be UTF-8 text")
+        raise Undecodable(f"binary content (a NUL byte at line {line}); a manifest must be UTF-8 text", line)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise Undecodable(f"not UTF-8 text (invalid byte at line {line}); save the file as UTF-8") from None
+        raise Undecodable(f"not UTF-8 text (invalid byte at line {line}); save the file as UTF-8", line) from None

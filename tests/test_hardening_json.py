@@ -119,6 +119,17 @@ def test_crlf_and_lone_cr_line_endings_keep_positions_right():
         assert info.value.line == 4
 
 
+def test_positions_in_a_huge_json_file_do_not_scan_all_of_it():
+    import time
+
+    text = '{"components": [{"name": "m"}],\n "x": [' + "0," * 3_000_000 + '0],\n "y": {"z": 1}}'
+    doc = load_json(text, "x.json")
+    start = time.monotonic()
+    assert (doc.pos("components", 0, "name").line, doc.pos("y", "z").line) == (1, 3)
+    assert doc.pos("components", 5).key == "components[5]" and doc.pos("components", 5).col == 2  # the parent
+    assert time.monotonic() - start < 5
+
+
 def test_a_five_megabyte_line_is_fast():
     import time
 

@@ -184,3 +184,26 @@ def test_unreadable_policy_files_are_named(repo, capsys, data, message):
     (repo / POLICY).write_bytes(data)
     err = failing(capsys)
     assert POLICY in err and message in err
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this platform")
+def test_pull_request_mode_never_opens_a_policy_replaced_by_a_fifo(tmp_path):
+    """The base commit's policy applies; the work tree's FIFO is compared without being opened."""
+    import shutil
+    import subprocess
+
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    git = ["git", "-c", "user.email=t@example.com", "-c", "user.name=t", "-C", str(tmp_path)]
+    subprocess.run(git[:-2] + ["init", "-q", str(tmp_path)], check=True)
+    (tmp_path / "m.openness.yaml").write_text(OK_MANIFEST)
+    (tmp_path / POLICY).write_text("version: 1\n" + RULE.replace("open-weights", "open-source"))
+    subprocess.run(git + ["add", "-A"], check=True)
+    subprocess.run(git + ["commit", "-qm", "base"], check=True)
+    (tmp_path / POLICY).unlink()
+    os.mkfifo(tmp_path / POLICY)
+    (tmp_path / "m.openness.yaml").write_text(OK_MANIFEST + "version: '2'\n")
+    proc = cli_subprocess(tmp_path, "eval", "--diff-base", "HEAD", timeout=60)
+    assert proc.returncode == 1
+    assert "r1" in proc.stdout  # the base commit's policy still judges the changed manifest
+    assert "FIFO" in proc.stdout  # and the FIFO itself is reported, not opened

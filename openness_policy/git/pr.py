@@ -120,7 +120,7 @@ def pr_policy(registry: Any, root: Path, cwd: Path, opts: Any, base: BaseFiles, 
     for display in policy.files:
         if display.startswith("builtin:"):
             continue
-        now = _policy_text(root / display)
+        now = _policy_text(root / display, root)
         try:
             then = base.text(display, MAX_POLICY_BYTES)
         except (ValueError, Undecodable):
@@ -157,8 +157,11 @@ def _default_policy(cwd: Path, root: Path, base: BaseFiles | None, notices: list
     return []
 
 
-def _policy_text(path: Path) -> str | None:
+def _policy_text(path: Path, root: Path) -> str | None:
+    """The work tree's version: read like a manifest (never a FIFO or device, which would block)."""
+    from openness_policy.limits import MAX_POLICY_BYTES
+
     try:
-        return path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError):
+        return read_text(check_path(path, root, MAX_POLICY_BYTES), MAX_POLICY_BYTES)
+    except (Unsafe, Undecodable):
         return None
