@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import Any, Callable
 
 from openness_policy.errors import ConfigError, UserError
-from openness_policy.limits import MAX_POLICY_BYTES, MAX_REQUIREMENT_DEPTH
+from openness_policy.limits import MAX_POLICY_BYTES
 from openness_policy.plugin_types import RuleInfo
+from openness_policy.policy.guards import check_nesting, read_policy
 from openness_policy.policy.model import Policy, Rule, Scope, Waiver
 from openness_policy.reading import Undecodable, Unsafe
 from openness_policy.sourcemap import Located, key_string
@@ -31,7 +32,7 @@ class PolicyLoader:
 
     def __init__(self, registry: Any, root: Path, read: Callable[[Path], str] | None = None):
         self.registry, self.root = registry, root.resolve()
-        self.read = read or (lambda p: _read_policy(p, self.root))
+        self.read = read or (lambda p: read_policy(p, self.root))
         self.policy = Policy()
         self._stack: list[str] = []
         self._done: set[str] = set()
@@ -115,7 +116,7 @@ class PolicyLoader:
     def _validate(self, doc: Located) -> None:
         from openness_policy.validation import schema_errors
 
-        _check_nesting(doc)  # before the schema, which follows requirements recursively
+        check_nesting(doc)  # before the schema, which follows requirements recursively
         try:
             errors = list(schema_errors(doc, SCHEMA))
         except RecursionError:  # not expected under the limits; never a traceback
@@ -206,42 +207,6 @@ def _read_file(path: Path) -> str:
     """A shipped template (inside the installed package, so outside the repository): size-capped."""
     with open(path, encoding="utf-8-sig") as fh:
         return fh.read(MAX_POLICY_BYTES + 1)
-
-
-def _read_policy(path: Path, root: Path) -> str:
-    """A policy file from the work tree, read like a manifest: never a FIFO, device or directory,
-    never through a link out of the repository, never more than ``MAX_POLICY_BYTES``."""
-    import os
-
-    from openness_policy.reading import check_path, decode, read_bytes
-
-    if not os.path.lexists(path):
-        raise FileNotFoundError(str(path))
-    return decode(read_bytes(check_path(path, root, MAX_POLICY_BYTES), MAX_POLICY_BYTES))
-
-
-def _check_nesting(doc: Located) -> None:
-    """Refuse all/any/not nested deeper than ``MAX_REQUIREMENT_DEPTH`` (iteratively, before anything
-    recursive looks at the rules)."""
-    for i, rule in doc.items("rules"):
-        if not isinstance(rule, dict):
-            continue
-        stack = [(("rules", i, key), rule[key], 0) for key in ("require", "when") if key in rule]
-        while stack:
-            path, req, depth = stack.pop()
-            if depth > MAX_REQUIREMENT_DEPTH:
-                pos = doc.pos(*path)
-                raise ConfigError(pos.file, pos.line, pos.col,
-                                  f"requirements are nested more than {MAX_REQUIREMENT_DEPTH} levels deep",
-                                  "flatten the all/any/not nesting", "$." + key_string(path))
-            if not isinstance(req, dict):
-                continue
-            for kind in COMBINATORS:
-                sub = req.get(kind)
-                if kind == "not" and sub is not None:
-                    stack.append((path + (kind,), sub, depth + 1))
-                elif isinstance(sub, list):
-                    stack.extend((path + (kind, j), item, depth + 1) for j, item in enumerate(sub))
 
 
 def _inside(path: Path, root: Path) -> bool:
