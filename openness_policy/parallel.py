@@ -19,7 +19,6 @@ so the parent holds counts, not records.
 from __future__ import annotations
 
 import copyreg
-import multiprocessing
 import os
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -157,13 +156,19 @@ def _rejudge_group(todo: dict[int, set[int]]) -> list[FileResult]:
     return rejudge(todo, _JOB[1], _JOB[0])
 
 
+def _can_fork() -> bool:
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
 class Workers:
     """Forked worker processes that judge files (none when ``jobs`` is 1 or ``fork`` is missing)."""
 
     def __init__(self, j: Judging, found: list[Candidate], jobs: int) -> None:
         assert j.formats, "call prepare(j) first"
         self.j, self.found = j, found
-        self.jobs = jobs if len(found) > 1 and "fork" in multiprocessing.get_all_start_methods() else 1
+        self.jobs = jobs if jobs > 1 and len(found) > 1 and _can_fork() else 1
         self.pool: Any = None
 
     def __enter__(self) -> Workers:
@@ -171,6 +176,8 @@ class Workers:
         if self.jobs > 1:
             _picklable_proxies()
             _JOB = (self.j, self.found)
+            import multiprocessing
+
             try:
                 self.pool = multiprocessing.get_context("fork").Pool(self.jobs)
             finally:
@@ -220,34 +227,10 @@ def judge_files(found: list[Candidate], j: Judging, jobs: int,
         yield from workers.judge(progress)
 
 
-def assemble(results: list[FileResult], j: Judging, files: int, policy_level: Report) -> Report:
-    """The report ``engine.judge`` gives for all records at once, from per-file results in order."""
-    from openness_policy import __version__
-
-    live = [f for r in results if r.report for f in r.report.findings] + list(policy_level.findings)
-    hidden = [f for r in results if r.report for f in r.report.suppressed] + list(policy_level.suppressed)
-    live.sort(key=Finding.sort_key)
-    hidden.sort(key=Finding.sort_key)
-    return Report(live, hidden, [m for r in results if r.report for m in r.report.models],
-                  merged_rules(results, j, policy_level),
-                  files=files, fail_on=j.opts.fail_on, tool_version=__version__)
-
-
-def merged_rules(results: list[FileResult], j: Judging, policy_level: Report) -> dict:
-    """``Report.rules`` as ``engine.judge`` orders it: the policy's rules, then each rule in first-seen order."""
-    rules = {r.info.id: r.info for r in j.policy.rules}
-    for r in results:
-        for rid, info in r.rules.items():
-            if info is not None:
-                rules.setdefault(rid, info)
-    for f in (*policy_level.findings, *policy_level.suppressed):
-        rules.setdefault(f.rule.id, f.rule)
-    return rules
-
-
 def judge_all(found: list[Candidate], j: Judging, jobs: int, progress: Callable[[int], None] | None = None) -> Report:
     """The report ``engine.judge`` gives over every record of ``found``, judged ``jobs`` files at a time."""
     from openness_policy.cross_lineage import files_to_rejudge
+    from openness_policy.merge import assemble
 
     base = prepare(j)
     with Workers(j, found, jobs) as workers:

@@ -6,9 +6,13 @@ The output is byte for byte what the ``sarif`` reporter writes for the report ``
 """
 from __future__ import annotations
 
+import sys
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, Callable
+from typing import IO, Any, Callable, ContextManager, Union
+
+Target = Union[IO[str], str, None]  # an open text stream, a file name, or None for standard output
 
 from openness_policy.discover import Candidate
 from openness_policy.findings import level_rank
@@ -26,9 +30,50 @@ class Summary:
     notices: list[str] = field(default_factory=list)
 
 
-def stream_sarif(found: list[Candidate], j: Any, outputs: list[IO[str]], jobs: int,
+def streamable(opts: Any, formats: list[str], reporters: dict[str, Any]) -> bool:
+    """True for a full run (no pull-request mode, no baseline) whose every output is the built-in SARIF
+    reporter's: its ``render`` says it writes what :func:`stream_sarif` writes."""
+    if getattr(opts, "diff_base", None) or getattr(opts, "baseline", None) or getattr(opts, "write_baseline", None):
+        return False
+    return bool(formats) and all(getattr(getattr(reporters.get(f), "render", None), "streamable", False)
+                                 for f in formats)
+
+
+def run(opts: Any, registry: Any, cwd: Path, outputs: list[Target]) -> Summary:
+    """``engine.run`` plus the ``sarif`` reporter, for a full run: files are judged ``opts.jobs`` at a time
+    (None: :func:`parallel.auto_jobs`), with a progress bar on a terminal."""
+    from openness_policy import engine
+    from openness_policy.discover import candidates
+    from openness_policy.parallel import Judging, auto_jobs
+    from openness_policy.progress import Progress
+
+    root = engine.find_root(cwd)
+    policy = engine.build_policy(registry, root, opts, cwd)
+    catalog = engine.load_catalog(registry, policy)
+    found = candidates(opts.paths, root, engine.patterns(engine.ordered_formats(registry)))
+    jobs = getattr(opts, "jobs", None) or auto_jobs(len(found))
+    with Progress(len(found)) as bar:
+        return stream_sarif(found, Judging(root, registry, policy, catalog, opts), outputs, jobs, bar.update)
+
+
+def _open(target: Target) -> ContextManager[IO[str]]:
+    if target is None:
+        return nullcontext(sys.stdout)
+    if not isinstance(target, str):
+        return nullcontext(target)
+    from openness_policy.errors import UserError
+
+    try:
+        Path(target).parent.mkdir(parents=True, exist_ok=True)
+        return open(target, "w", encoding="utf-8")
+    except OSError as exc:
+        raise UserError(f"{target}: cannot write output: {exc.strerror}") from None
+
+
+def stream_sarif(found: list[Candidate], j: Any, outputs: list[Target], jobs: int,
                  progress: Callable[[int], None] | None = None, spool_dir: str | Path | None = None) -> Summary:
-    """Judge ``found`` and write one SARIF log to each of ``outputs``; ``j`` is a ``parallel.Judging``."""
+    """Judge ``found`` and write one SARIF log to each of ``outputs`` (opened only once every file is
+    judged, so a failed run leaves no half-written file); ``j`` is a ``parallel.Judging``."""
     from openness_policy import __version__
     from openness_policy.cross_lineage import files_to_rejudge
     from openness_policy.parallel import Workers, prepare
@@ -64,9 +109,10 @@ def stream_sarif(found: list[Candidate], j: Any, outputs: list[IO[str]], jobs: i
         summary.failing += sum(c[1] for c in counted.values())
         summary.suppressed = sum(c[2] for c in counted.values()) + len(base.suppressed)
         summary.findings = sum(c[3] for c in counted.values()) + len(base.findings)
-        for out in outputs:
-            spool.write(out, rules, extra=list(base.findings), notices=summary.notices, models=summary.models,
-                        files=summary.files, suppressed=summary.suppressed, version=__version__)
+        for target in outputs:
+            with _open(target) as out:
+                spool.write(out, rules, extra=list(base.findings), notices=summary.notices, models=summary.models,
+                            files=summary.files, suppressed=summary.suppressed, version=__version__)
     finally:
         spool.close()
     return summary

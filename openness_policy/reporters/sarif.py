@@ -194,6 +194,9 @@ def render(report: Report, *, include_suppressed: bool = False, category: str = 
     return "".join(join(head, texts, tail, ""))
 
 
+render.streamable = True  # type: ignore[attr-defined]  # streaming.run writes these same bytes (tests/test_parallel.py)
+
+
 @hookimpl
 def register_reporters(register: Callable) -> None:
     register(Reporter(name="sarif", description="SARIF 2.1.0 for GitHub code scanning (suppressed findings left out).",
