@@ -42,6 +42,7 @@ class Judging:
     opts: Any  # engine.Options
     formats: list = field(default_factory=list)
     stream: bool = False  # drop models, render SARIF results in the worker
+    spool_dir: str | None = None  # with stream: where workers write their results (None: the temp folder)
     policy_level: list = field(default_factory=list)  # identities of the policy's own findings
 
 
@@ -56,8 +57,10 @@ class FileResult:
     lineage: list  # cross_lineage.Key for each record
     models: int = 0
     failing: int = 0  # findings at or above --fail-on
+    live: int = 0  # findings not suppressed
     suppressed: int = 0
     sarif: Any = None  # sarif_stream.Part with stream=True
+    segment: str | None = None  # with stream=True in a worker: the file holding this and the next results
 
 
 def auto_jobs(files: int) -> int:
@@ -107,7 +110,7 @@ def from_report(j: Judging, index: int, display: str, rep: Report, keys: list, s
         rules = {rid: (None if rid in seen_rules else info) for rid, info in rules.items()}
         seen_rules.update(rules)
     result = FileResult(index, display, rep, rules, keys, models=len(rep.models), failing=len(rep.failing()),
-                        suppressed=len(rep.suppressed))
+                        live=len(rep.findings), suppressed=len(rep.suppressed))
     if j.stream:
         from openness_policy.reporters.sarif_stream import render_part
 
@@ -146,7 +149,12 @@ def _judge_chunk(indexes: list[int]) -> list[FileResult]:
     assert _JOB is not None, "worker started without fork"
     j, found = _JOB
     seen: set[str] = set()
-    return [judge_one(j, i, found[i], seen) for i in indexes]
+    results = [judge_one(j, i, found[i], seen) for i in indexes]
+    if j.stream and results:  # the rendered results go to a file, not through the pipe
+        from openness_policy.reporters.sarif_stream import write_segment
+
+        results[0].segment = write_segment([r.sarif for r in results], j.spool_dir)
+    return results
 
 
 def _rejudge_group(todo: dict[int, set[int]]) -> list[FileResult]:

@@ -7,6 +7,7 @@ The output is byte for byte what the ``sarif`` reporter writes for the report ``
 from __future__ import annotations
 
 import sys
+import tempfile
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,24 +75,32 @@ def stream_sarif(found: list[Candidate], j: Any, outputs: list[Target], jobs: in
                  progress: Callable[[int], None] | None = None, spool_dir: str | Path | None = None) -> Summary:
     """Judge ``found`` and write one SARIF log to each of ``outputs`` (opened only once every file is
     judged, so a failed run leaves no half-written file); ``j`` is a ``parallel.Judging``."""
+    from openness_policy.reporters.sarif_stream import Spool
+
+    with tempfile.TemporaryDirectory(prefix="op-spool-", dir=spool_dir) as folder:
+        j.stream, j.spool_dir = True, folder
+        return _stream(found, j, outputs, jobs, progress, Spool(folder))
+
+
+def _stream(found: list[Candidate], j: Any, outputs: list[Target], jobs: int,
+            progress: Callable[[int], None] | None, spool: Any) -> Summary:
     from openness_policy import __version__
     from openness_policy.cross_lineage import files_to_rejudge
     from openness_policy.parallel import Workers, prepare
-    from openness_policy.reporters.sarif_stream import Spool
 
-    j.stream = True
     base = prepare(j)
     rules = {r.info.id: r.info for r in j.policy.rules}
     summary = Summary(files=len(found))
     keys = []
     counted: dict[int, tuple[int, int, int, int]] = {}  # file -> (models, failing, suppressed, live findings)
-    spool = Spool(str(spool_dir) if spool_dir else None)
     try:
         with Workers(j, found, jobs) as workers:
             for r in workers.judge(progress):
                 for rid, info in r.rules.items():
                     if info is not None:
                         rules.setdefault(rid, info)
+                if r.segment:
+                    spool.add_segment(r.segment)
                 spool.add(r.display, r.sarif)
                 keys.extend(r.lineage)
                 counted[r.index] = _counts(r)
@@ -119,4 +128,4 @@ def stream_sarif(found: list[Candidate], j: Any, outputs: list[Target], jobs: in
 
 
 def _counts(r: Any) -> tuple[int, int, int, int]:
-    return r.models, r.failing, r.suppressed, len(r.sarif.results) + len(r.sarif.elsewhere)
+    return r.models, r.failing, r.suppressed, r.live

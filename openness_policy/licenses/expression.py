@@ -51,8 +51,25 @@ class _Part:
         return (1 if self.unknown else 0, -len(self.grants), len(self.clauses))
 
 
+MEMO_SIZE = 4096  # distinct licence strings remembered per catalogue
+
+
 def evaluate(expression: str, catalog: LicenseCatalog) -> LicenseVerdict:
-    """The verdict for ``expression`` as written in a manifest."""
+    """The verdict for ``expression`` as written in a manifest.
+
+    Verdicts are immutable and depend only on the text and the catalogue, so each catalogue keeps the
+    verdicts of the licence strings it has seen: a repository repeats the same few thousand times.
+    """
+    memo = catalog.__dict__.setdefault("_verdicts", {})
+    hit = memo.get(expression)
+    if hit is None:
+        hit = _evaluate(expression, catalog)
+        if len(memo) < MEMO_SIZE:
+            memo[expression] = hit
+    return hit
+
+
+def _evaluate(expression: str, catalog: LicenseCatalog) -> LicenseVerdict:
     text = expression.strip()
     if not text:
         return _verdict(expression, _Part(expression, (expression,), (), frozenset()), "empty licence string")

@@ -12,6 +12,7 @@ aside and merged in at its place, as are the results of files judged again for c
 from __future__ import annotations
 
 import heapq
+import os
 import pickle
 import tempfile
 from dataclasses import dataclass, field
@@ -42,20 +43,39 @@ def render_part(findings: list[Finding], display: str) -> Part:
     return part
 
 
+def write_segment(parts: list[Part], folder: str | None) -> str:
+    """Write the results of consecutive files to a file of their own (a worker does this, so the
+    results never travel through the parent); the parts keep only what points elsewhere."""
+    fd, path = tempfile.mkstemp(prefix="op-sarif-", suffix=".spool", dir=folder)
+    with os.fdopen(fd, "wb") as fh:
+        for part in parts:
+            if part.results:
+                pickle.dump(part.results, fh, pickle.HIGHEST_PROTOCOL)
+            part.results = []
+    return path
+
+
 class Spool:
-    """Rendered results in order, on disk until :meth:`write`."""
+    """Rendered results in order, on disk until :meth:`write`: this process's own file, or segments
+    written by workers (one per chunk of files), never both."""
 
     def __init__(self, folder: str | None = None) -> None:
         self._fh = tempfile.TemporaryFile(dir=folder)
+        self._segments: list[str] = []
         self._late: list[tuple[tuple, str, str]] = []
         self._replaced: set[str] = set()
         self._elsewhere: dict[str, list[Finding]] = {}
 
     def add(self, display: str, part: Part) -> None:
         if part.results:
+            assert not self._segments, "results from this process after a worker's segment"
             pickle.dump(part.results, self._fh, pickle.HIGHEST_PROTOCOL)
         if part.elsewhere:
             self._elsewhere[display] = list(part.elsewhere)
+
+    def add_segment(self, path: str) -> None:
+        """A worker's file of results, the next in order; deleted by :meth:`close`."""
+        self._segments.append(path)
 
     def replace(self, display: str, part: Part) -> None:
         """New results for a file already added (judged again for cross-file lineage)."""
@@ -65,9 +85,15 @@ class Spool:
 
     def _spooled(self) -> Iterator[tuple[tuple, str, str]]:
         self._fh.seek(0)
+        yield from self._read(self._fh)
+        for path in self._segments:
+            with open(path, "rb") as fh:
+                yield from self._read(fh)
+
+    def _read(self, fh: IO[bytes]) -> Iterator[tuple[tuple, str, str]]:
         while True:
             try:
-                batch = pickle.load(self._fh)
+                batch = pickle.load(fh)
             except EOFError:
                 return
             for item in batch:
@@ -94,3 +120,8 @@ class Spool:
 
     def close(self) -> None:
         self._fh.close()
+        for path in self._segments:
+            try:
+                os.unlink(path)
+            except OSError:
+                pass
