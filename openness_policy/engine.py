@@ -48,7 +48,7 @@ def default_policy(cwd: Path, root: Path) -> Path | None:
     """The nearest ``.openness-policy.yaml`` from the current folder up to the repository root."""
     cwd = cwd.resolve()
     for folder in (cwd, *cwd.parents):
-        if (folder / DEFAULT_POLICY).is_file():
+        if os.path.lexists(folder / DEFAULT_POLICY):  # a FIFO/folder/broken link is an exit-2 error, not "no policy"
             return folder / DEFAULT_POLICY
         if folder == root:
             break
@@ -84,8 +84,8 @@ def detect(formats: list[FormatSpec], name: str, head: str) -> FormatSpec | None
     return None
 
 
-def _problem_record(c: Candidate, rule: str, message: str, fix: str, level: str = "error") -> ModelRecord:
-    pos = Pos(c.display, 1, 1)
+def _problem_record(c: Candidate, rule: str, message: str, fix: str, level: str = "error", line: int = 1) -> ModelRecord:
+    pos = Pos(c.display, line, 1)
     rec = ModelRecord(path=c.display, format="unknown", pos=pos)
     rec.problems.append(Problem(rule, message, pos, level, fix))
     return rec
@@ -98,7 +98,8 @@ def load_candidate(c: Candidate, root: Path, formats: list[FormatSpec], max_byte
     except Unsafe as exc:
         return [_problem_record(c, "path-unsafe", f"the file {exc}", "replace it with a regular file inside the repository")]
     except Undecodable as exc:
-        return [_problem_record(c, "manifest-unreadable", str(exc), "save the manifest as UTF-8 text")]
+        return [_problem_record(c, "manifest-unreadable", str(exc), "save the manifest as UTF-8 text",
+                                line=getattr(exc, "line", 1))]
     spec = detect(formats, c.path.name, text[:4096])
     if spec is None:
         if c.explicit:

@@ -18,7 +18,7 @@ GOOD = {
     "good-b.openness.yaml": OK_MANIFEST.replace("fine", "good-b"),
 }
 BAD = {  # file -> (how to make it, the rule it earns, the line of the finding)
-    "binary.openness.yaml": (b"openness: 1\n\x00\x01", "manifest-unreadable", 1),
+    "binary.openness.yaml": (b"openness: 1\n\x00\x01", "manifest-unreadable", 2),  # the line of the first NUL byte
     "bomb.openness.yaml": (b"openness: 1\nname: bomb\na: &a [1,1,1,1,1,1,1,1,1,1]\n" + b"".join(
         b"b%d: &a%d [" % (i, i) + b", ".join([b"*a" if i == 0 else b"*a%d" % (i - 1)] * 10) + b"]\n"
         for i in range(7)), "manifest-unreadable", 7),

@@ -6,6 +6,7 @@ from pathlib import Path
 import click
 
 from openness_policy.cli import options
+from openness_policy.limits import MAX_FILE_BYTES
 
 
 @click.command("eval")
@@ -18,7 +19,7 @@ from openness_policy.cli import options
               help="Write the --format output to FILE, or add an output: --output sarif=results.sarif (repeatable).")
 @options.fail_on
 @options.today
-@click.option("--max-file-size", type=click.IntRange(min=1), default=10 * 1024 * 1024, show_default=True,
+@click.option("--max-file-size", type=click.IntRange(min=1), default=MAX_FILE_BYTES, show_default=True,
               metavar="BYTES", help="Files larger than this are reported, not read.")
 @click.option("--color/--no-color", default=None, help="Colour the text output (default: when a terminal).")
 @click.option("--diff-base", metavar="REF",
