@@ -119,6 +119,11 @@ def load_yaml(text: str, file: str, line_offset: int = 0) -> Located:
     try:
         return _build(parser, file, line_offset)
     except MarkedYAMLError as exc:
+        if "found unexpected ':'" in str(exc.problem):
+            # libyaml follows YAML 1.1, where `[builtin:osaid-1.0]` or `[https://…]` is an error; YAML 1.2
+            # (ruamel's own parser) reads a `:` not followed by a space as part of the scalar. Only this
+            # rare case pays for the pure-Python parser.
+            return _build_pure(text, file, line_offset)
         mark = exc.problem_mark or exc.context_mark
         raise _error(f"{exc.context + ', ' if exc.context else ''}{exc.problem}", mark) from None
     except YAMLError as exc:  # e.g. a character libyaml does not accept
@@ -127,6 +132,28 @@ def load_yaml(text: str, file: str, line_offset: int = 0) -> Located:
         raise YamlError(str(exc).strip().splitlines()[0], line) from None
     finally:
         parser.dispose()
+
+
+class _PureEvents:
+    """ruamel.yaml's pure-Python (YAML 1.2) parser behind the same ``get_event`` the C parser offers."""
+
+    def __init__(self, text: str) -> None:
+        from ruamel.yaml import YAML
+
+        self._events = YAML(typ="safe", pure=True).parse(text)
+
+    def get_event(self) -> Any:
+        return next(self._events)
+
+
+def _build_pure(text: str, file: str, line_offset: int) -> Located:
+    from ruamel.yaml.error import MarkedYAMLError
+
+    try:
+        return _build(_PureEvents(text), file, line_offset)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise _error(f"{exc.context + ', ' if exc.context else ''}{exc.problem}", mark) from None
 
 
 def _build(parser: Any, file: str, line_offset: int) -> Located:

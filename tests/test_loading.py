@@ -68,3 +68,16 @@ def test_json_positions_are_lazy_and_right():
 def test_json_rejects_nan():
     with pytest.raises(YamlError):
         load_json('{"a": NaN}', "x.json")
+
+
+def test_yaml_1_2_colons_in_flow_collections():
+    """`extends: [builtin:osaid-1.0]` (the form the issue and users write) and URLs in `[...]`."""
+    doc = load_yaml("extends: [builtin:osaid-1.0]\nreferences: [https://x.org/a]\nb: 2\n", "p.yaml")
+    assert doc.data == {"extends": ["builtin:osaid-1.0"], "references": ["https://x.org/a"], "b": 2}
+    assert doc.pos("references", 0).line == 2 and doc.pos("b").line == 3
+
+
+def test_flow_colon_fallback_still_reports_real_errors():
+    with pytest.raises(YamlError) as info:
+        load_yaml("extends: [builtin:osaid-1.0\nb: [1\n", "p.yaml")
+    assert info.value.line >= 2
