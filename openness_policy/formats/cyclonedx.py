@@ -48,6 +48,11 @@ def load(src: Source) -> list[ModelRecord]:
         return []
     spec = doc.data.get("specVersion")
     models, refs = _components(doc)
+    if not models and "components" in doc.data and not isinstance(doc.data["components"], list):
+        rec = new_record(doc, NAME)
+        rec.problems.append(Problem("manifest-invalid", "`components` must be a list of components; no model was read",
+                                    doc.pos("components"), "error", "write `components` as a JSON array"))
+        return [rec]
     records = []
     for index, path in enumerate(models):
         rec = new_record(doc, NAME, *path, index=index)

@@ -24,9 +24,32 @@ class Bom:
     refs: dict[str, tuple]  # bom-ref -> component path
 
 
+# What the CycloneDX schema says each field of a component holds; a value of another type is ignored
+# by the reader, so it is reported rather than dropped silently.
+SHAPES: dict[str, type | tuple[type, ...]] = {
+    "name": str, "group": str, "version": str, "purl": str, "bom-ref": str, "description": str,
+    "licenses": list, "externalReferences": list, "properties": list, "hashes": list, "components": list,
+    "modelCard": dict, "pedigree": dict, "supplier": dict, "manufacturer": dict, "data": list,
+}
+
+
+def shape_problems(doc: Located, path: tuple) -> list[Problem]:
+    comp = doc.get(*path)
+    out = []
+    for key, want in SHAPES.items():
+        if key in comp and not isinstance(comp[key], want) or key in comp and isinstance(comp[key], bool):
+            name = want.__name__ if isinstance(want, type) else "/".join(t.__name__ for t in want)
+            kind = {"str": "text", "list": "a list", "dict": "an object"}.get(name, name)
+            out.append(Problem("manifest-invalid", f"`{key}` of a machine-learning-model component must be {kind}, "
+                               f"not {type(comp[key]).__name__}; it was not read", doc.pos(*path, key), "warning",
+                               "fix the value as the CycloneDX schema describes it"))
+    return out
+
+
 def fill(rec: ModelRecord, bom: Bom, path: tuple) -> None:
     doc = bom.doc
     comp = doc.get(*path)
+    rec.problems.extend(shape_problems(doc, path))
     _identity(rec, doc, path, comp)
     lic = read_licenses(doc, path, bom.spec)
     rec.problems.extend(lic.problems)
