@@ -183,22 +183,25 @@ class Workers:
         global _JOB
         if self.jobs > 1:
             _picklable_proxies()
-            _JOB = (self.j, self.found)
             import multiprocessing
 
+            _JOB = (self.j, self.found)  # kept while the pool lives: a replacement worker forks with it too
             try:
                 self.pool = multiprocessing.get_context("fork").Pool(self.jobs)
-            finally:
-                _JOB = None  # the workers have their copy
+            except BaseException:
+                _JOB = None
+                raise
         return self
 
     def __exit__(self, kind: object, *rest: object) -> None:
+        global _JOB
         if self.pool is not None:
             if kind is None:
                 self.pool.close()
             else:
                 self.pool.terminate()
             self.pool.join()
+            _JOB = None
 
     def judge(self, progress: Callable[[int], None] | None = None) -> Iterator[FileResult]:
         """One result per file, in discovery order."""
