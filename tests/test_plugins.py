@@ -64,9 +64,12 @@ def test_name_clash_between_plugins_is_an_error():
 
 def test_third_party_plugin_package_adds_a_format_and_a_reporter(tmp_path):
     """pip-install the example plugin (kept under tests/) and use it: no change to our code."""
+    import shutil
+
     target = tmp_path / "site"
+    package = shutil.copytree(REPO / "tests" / "plugin_example", tmp_path / "plugin_example")  # build out of tree
     install = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target),
-                              str(REPO / "tests" / "plugin_example")], capture_output=True, text=True)
+                              str(package)], capture_output=True, text=True)
     assert install.returncode == 0, install.stderr[-2000:]
     (tmp_path / "repo").mkdir()
     (tmp_path / "repo" / "chat.kv").write_text("model = kv-chat\nlicense = llama2\nweights = released\n")
