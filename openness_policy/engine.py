@@ -38,6 +38,7 @@ class Options:
     policy_from: str = "base"  # with diff_base: read policy files from the base ("base") or the work tree
     baseline: str | None = None  # a baseline file: its findings are listed as suppressed
     write_baseline: str | None = None  # write the accepted findings (live + baselined) to this file
+    jobs: int | None = None  # worker processes for a full run; None = parallel.auto_jobs (1 for small runs)
 
     @property
     def date(self) -> str:
@@ -166,13 +167,31 @@ def run(opts: Options, registry: Any | None = None, cwd: Path | None = None) -> 
         catalog = load_catalog(registry, policy)
         formats = ordered_formats(registry)
         found = candidates(opts.paths, root, patterns(formats))
-        records = [r for c in found for r in load_candidate(c, root, formats, opts.max_bytes)]
-        report = judge(records, registry, policy, catalog, opts, files=len(found))
+        report = judge_found(found, root, registry, policy, catalog, opts)
     if accepted is not None or opts.write_baseline:
         from openness_policy.baseline import apply
 
         apply(report, opts, accepted, partial=bool(opts.diff_base))
     return report
+
+
+def judge_found(found: list[Candidate], root: Path, registry: Any, policy: Policy, catalog: Any,
+                opts: Options) -> Report:
+    """Load and judge every candidate: here, or ``opts.jobs`` files at a time in worker processes
+    (the same report either way: ``tests/test_parallel.py``). A progress bar shows on a terminal."""
+    from openness_policy.parallel import Judging, auto_jobs, judge_all
+    from openness_policy.progress import Progress
+
+    formats = ordered_formats(registry)
+    jobs = opts.jobs or auto_jobs(len(found))
+    with Progress(len(found)) as bar:
+        if jobs > 1:
+            return judge_all(found, Judging(root, registry, policy, catalog, opts, formats), jobs, bar.update)
+        records = []
+        for c in found:
+            records += load_candidate(c, root, formats, opts.max_bytes)
+            bar.update()
+    return judge(records, registry, policy, catalog, opts, files=len(found))
 
 
 def ordered_formats(registry: Any) -> list[FormatSpec]:

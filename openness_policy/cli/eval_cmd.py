@@ -36,10 +36,13 @@ from openness_policy.limits import MAX_FILE_BYTES
 @click.option("--write-baseline", metavar="FILE",
               help="Write every current finding (plus those still matched by --baseline) to FILE as accepted; "
                    "the run then exits 0.")
+@click.option("--jobs", "-j", default="auto", metavar="N|auto", callback=lambda c, p, v: _jobs(v),
+              help="Worker processes for a full run: auto (the default: one per CPU when there are enough "
+                   "files) or a number; 1 judges in this process only. The output is the same either way.")
 @click.option("--exit-zero", is_flag=True,
               help="Exit 0 even when findings reach --fail-on (usage and configuration errors still exit 2).")
 def eval_command(paths, policies, templates, formats, outputs, fail_on, today, max_file_size, color, diff_base,
-                 only_new, policy_from, baseline_file, write_baseline, exit_zero) -> int:
+                 only_new, policy_from, baseline_file, write_baseline, jobs, exit_zero) -> int:
     """Check manifests in PATHS (default: the current directory) against policies.
 
     Directories are walked like a repository (honouring .gitignore in a git work tree). With no
@@ -58,7 +61,25 @@ def eval_command(paths, policies, templates, formats, outputs, fail_on, today, m
     plan_ = plan(formats, outputs, registry.reporters)
     opts = Options(paths=list(paths) or ["."], policies=list(policies), templates=list(templates),
                    fail_on=fail_on, today=today, max_bytes=max_file_size, diff_base=diff_base, only_new=only_new,
-                   policy_from=policy_from or "base", baseline=baseline_file, write_baseline=write_baseline)
+                   policy_from=policy_from or "base", baseline=baseline_file, write_baseline=write_baseline,
+                   jobs=jobs)
+    from openness_policy import streaming
+
+    if streaming.streamable(opts, [o.format for o in plan_], registry.reporters):  # SARIF only: streamed
+        summary = streaming.run(opts, registry, Path.cwd(), [o.file for o in plan_])
+        return 1 if summary.failing and not exit_zero else 0
     report = run(opts, registry, Path.cwd())
     write(plan_, report, registry.reporters, color)
     return 1 if report.failing() and not exit_zero else 0
+
+
+def _jobs(value: str) -> int | None:
+    if value == "auto":
+        return None
+    try:
+        n = int(value)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise click.BadParameter(f"'{value}' is not a number of worker processes; use auto or 1, 2, ...")
+    return n
