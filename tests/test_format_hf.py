@@ -127,12 +127,6 @@ def _through_engine(folder: Path, name: str = "README.md"):
     return load_source(hf_card_spec(), source(folder, name))
 
 
-def hf_card_spec():
-    specs = []
-    hf_card.register_formats(register=specs.append)
-    return specs[0]
-
-
 def test_inline_suppression_comment():
     [rec] = _through_engine(HF / "hub-id")
     [sup] = rec.suppressions
