@@ -2,6 +2,7 @@
 device, never read more than the size limit, and turn undecodable bytes into a clear message."""
 from __future__ import annotations
 
+import functools
 import os
 import stat
 from pathlib import Path
@@ -33,6 +34,12 @@ def _inside(path: Path, root: Path) -> bool:
     return True
 
 
+@functools.lru_cache(maxsize=8)
+def _real_root(root: str) -> Path:
+    """The repository's real path (keyed by absolute path), resolved once rather than once per file read."""
+    return Path(os.path.realpath(root))
+
+
 def check_path(path: Path, root: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Path:
     """Return the real path to read, or raise :class:`Unsafe`.
 
@@ -46,7 +53,7 @@ def check_path(path: Path, root: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Pa
         raise Unsafe(f"cannot be read: {exc.strerror}") from None
     except ValueError:  # a NUL character in the name
         raise Unsafe("has a name no file can have; not read") from None
-    root = Path(os.path.realpath(root))
+    root = _real_root(os.path.abspath(root))
     lexical = Path(os.path.abspath(path))
     try:
         real = Path(os.path.realpath(lexical, strict=True))

@@ -306,3 +306,66 @@ def test_a_changed_derivative_still_inherits_from_its_unchanged_base(repo, monke
     (kid,) = doc["models"]
     assert kid["openness"]["level"] == "open-weights"  # MIT inherited from beta, as in a full run
     assert doc["findings"] == [] and code == 0
+
+
+def zoo(repo, n: int, extra: dict[str, str] | None = None) -> str:
+    """``n`` native manifests zoo-000 … under models/zoo (zoo-150 a fine-tune of zoo-007, named by id
+    only), plus ``extra`` files; committed. Returns the commit id."""
+    for i in range(n):
+        folder = repo / "models" / "zoo" / f"m{i:03d}"
+        folder.mkdir(parents=True)
+        base = "base_models:\n  - id: zoo-007\n    relation: finetune\n" if i == 150 else ""
+        (folder / f"zoo-{i:03d}.openness.yaml").write_text(
+            f"openness: 1\nname: zoo-{i:03d}\nowner: z@example.com\nlicense: mit\n{base}")
+    for rel, text in (extra or {}).items():
+        (repo / rel).parent.mkdir(parents=True, exist_ok=True)
+        (repo / rel).write_bytes(text.encode("utf-16") if rel.endswith("utf16.openness.yaml") else text.encode())
+    return commit(repo, "zoo")
+
+
+def test_pr_mode_reads_only_the_changed_manifest_and_what_names_it(repo, monkeypatch, capsys):
+    from pathlib import Path
+
+    from openness_policy import reading
+
+    base = zoo(repo, 200)
+    edit(repo, "models/zoo/m007/zoo-007.openness.yaml", "license: mit", 'license: mit\nversion: "2"')
+    commit(repo)
+    seen: list[str] = []
+    real = reading.read_bytes
+
+    def counting(path, *args, **kwargs):
+        seen.append(Path(path).name)
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(reading, "read_bytes", counting)
+    code, doc = run_json(repo, "--diff-base", base, monkeypatch=monkeypatch, capsys=capsys)
+    assert models(doc) == ["models/zoo/m007/zoo-007.openness.yaml", "models/zoo/m150/zoo-150.openness.yaml"]
+    read = [n for n in seen if n.startswith("zoo-")]
+    assert set(read) == {"zoo-007.openness.yaml", "zoo-150.openness.yaml"}  # not the other 198
+    assert len(read) <= 4  # each read at most twice (text filter, then loading)
+
+
+def test_bases_named_in_any_case_spelling_or_encoding_are_found(repo, monkeypatch, capsys):
+    kin = "openness: 1\nname: {name}\nowner: k@example.com\nlicense: mit\nbase_models:\n  - id: {ref}\n    relation: finetune\n"
+    base = zoo(repo, 20, {
+        "models/k/base/kelvin-base.openness.yaml": "openness: 1\nname: kelvin-base\nowner: k@example.com\nlicense: mit\n",
+        "models/k/upper/upper.openness.yaml": kin.format(name="upper", ref="KELVIN-BASE"),
+        "models/k/sign/sign.openness.yaml": kin.format(name="sign", ref="\u212aelvin-base"),  # Kelvin sign: lower() is "k"
+        "models/k/wide/utf16.openness.yaml": kin.format(name="wide", ref="kelvin-base"),  # UTF-16 with a BOM
+        "models/k/other/other.openness.yaml": kin.format(name="other", ref="kelvin-based"),
+    })
+    edit(repo, "models/k/base/kelvin-base.openness.yaml", "license: mit", 'license: mit\nversion: "2"')
+    commit(repo)
+    code, doc = run_json(repo, "--diff-base", base, monkeypatch=monkeypatch, capsys=capsys)
+    assert models(doc) == ["models/k/base/kelvin-base.openness.yaml", "models/k/sign/sign.openness.yaml",
+                           "models/k/upper/upper.openness.yaml", "models/k/wide/utf16.openness.yaml"]
+
+
+def test_a_derivative_named_on_the_command_line_finds_its_base_outside_the_searched_folders(repo, monkeypatch, capsys):
+    base = zoo(repo, 160)
+    edit(repo, "models/zoo/m007/zoo-007.openness.yaml", "license: mit", 'license: mit\nversion: "2"')
+    commit(repo)
+    code, doc = run_json(repo, "--diff-base", base, "models/zoo/m007", "models/zoo/m150/zoo-150.openness.yaml",
+                         monkeypatch=monkeypatch, capsys=capsys)
+    assert models(doc) == ["models/zoo/m007/zoo-007.openness.yaml", "models/zoo/m150/zoo-150.openness.yaml"]

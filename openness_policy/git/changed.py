@@ -65,7 +65,7 @@ def _bases_named(records: Iterable[ModelRecord]) -> tuple[set[str], set[str]]:
     return paths, needles
 
 
-def select(found: list[Candidate], cs: ChangeSet, load: Loader, read: Callable[[Candidate], str | None],
+def select(found: list[Candidate], cs: ChangeSet, load: Loader, mentions: "Mentions",
            removed_records: Callable[[str], "list[ModelRecord]"]) -> dict[str, list[ModelRecord]]:
     """The candidates to judge, as ``display -> records`` in ``found`` order (records already loaded)."""
     chosen: dict[str, list[ModelRecord]] = {}
@@ -80,22 +80,23 @@ def select(found: list[Candidate], cs: ChangeSet, load: Loader, read: Callable[[
         if c.display not in chosen and posixpath.dirname(c.display) in folders:
             chosen[c.display] = load(c)
     changed = [r for d in manifests for r in chosen[d]] + [r for recs in gone.values() for r in recs]
-    _dependents(found, chosen, changed, load, read)
+    # what the first rounds here and in context() look for, in one search
+    mentions.prefetch(_needles(changed) | _bases_named([r for recs in chosen.values() for r in recs])[1])
+    _dependents(found, chosen, changed, load, mentions)
     return {c.display: chosen[c.display] for c in found if c.display in chosen}
 
 
 def _dependents(found: list[Candidate], chosen: dict[str, list[ModelRecord]], changed: list[ModelRecord],
-                load: Loader, read: Callable[[Candidate], str | None]) -> None:
+                load: Loader, mentions: "Mentions") -> None:
     """Add manifests whose base model is among ``changed``, transitively."""
     from openness_policy.lineage import bases_of, index
 
-    texts: dict[str, str] = {}
     while changed:
         by_path, by_name = index(changed)
         needles = _needles(changed)
         changed = []
-        for c in found:
-            if c.display in chosen or not _mentions(c, needles, texts, read):
+        for c in mentions.among([c for c in found if c.display not in chosen], needles):
+            if c.display in chosen:
                 continue
             recs = load(c)
             if any(bases_of(r, by_path, by_name) for r in recs):
@@ -104,7 +105,7 @@ def _dependents(found: list[Candidate], chosen: dict[str, list[ModelRecord]], ch
 
 
 def context(found: list[Candidate], chosen: dict[str, list[ModelRecord]], load: Loader,
-            read: Callable[[Candidate], str | None]) -> dict[str, list[ModelRecord]]:
+            mentions: "Mentions") -> dict[str, list[ModelRecord]]:
     """Base models of the chosen manifests described in the repository (transitively), not chosen.
 
     They are judged alongside the chosen ones, so that derivatives inherit their licences exactly
@@ -113,15 +114,14 @@ def context(found: list[Candidate], chosen: dict[str, list[ModelRecord]], load: 
     from openness_policy.lineage import bases_of, index
 
     out: dict[str, list[ModelRecord]] = {}
-    texts: dict[str, str] = {}
     pending = [r for recs in chosen.values() for r in recs]
     while pending:
         paths, needles = _bases_named(pending)
         new: list[ModelRecord] = []
-        for c in found:
-            if c.display in chosen or c.display in out:
-                continue
-            if c.display not in paths and not _mentions(c, needles, texts, read):
+        rest = [c for c in found if c.display not in chosen and c.display not in out]
+        named = {c.display for c in mentions.among([c for c in rest if c.display not in paths], needles)}
+        for c in rest:
+            if c.display not in paths and c.display not in named:
                 continue
             recs = load(c)
             by_path, by_name = index(recs)
@@ -132,10 +132,57 @@ def context(found: list[Candidate], chosen: dict[str, list[ModelRecord]], load: 
     return out
 
 
-def _mentions(c: Candidate, needles: set[str], texts: dict[str, str], read: Callable[[Candidate], str | None]) -> bool:
-    """A cheap text filter before loading a manifest: does it contain any of ``needles``?"""
-    if not needles:
-        return False
-    if c.display not in texts:
-        texts[c.display] = (read(c) or "").lower()
-    return any(n and n in texts[c.display] for n in needles)
+# Non-ASCII text whose lower case holds ASCII letters ("İ" -> "i̇", the Kelvin sign -> "k"), and the
+# byte-order marks of UTF-16 text: a file holding any of these is read, never ruled out by git grep.
+_GUARDS = ("\u0130".encode("utf-8"), "\u212a".encode("utf-8"), b"\xff\xfe", b"\xfe\xff")
+
+
+def _fragment(needle: str) -> str:
+    """The longest run of printable ASCII in ``needle``: any text whose lower case contains ``needle``
+    contains this run in some mix of cases, or one of :data:`_GUARDS`."""
+    runs = "".join(ch if " " <= ch <= "~" else "\n" for ch in needle).split("\n")
+    return max(runs, key=len)
+
+
+class Mentions:
+    """Which candidates' text contains any of some needles (lower case), as a cheap filter before loading.
+
+    ``grep(patterns)`` (one ``git grep`` over the repository) names files known to hold none of the
+    patterns; only the others are read, each at most once, and checked exactly like the text filter
+    always was: ``needle in text.lower()``.
+    """
+
+    def __init__(self, read: Callable[[Candidate], str | None],
+                 grep: Callable[[list[bytes]], "set[str] | None"] | None = None):
+        self.read, self.grep = read, grep
+        self.texts: dict[str, str] = {}
+        self.searched: list[tuple[set[str], set[str]]] = []  # (fragments, files holding none of them)
+
+    def among(self, cands: list[Candidate], needles: set[str]) -> list[Candidate]:
+        needles = {n for n in needles if n}
+        if not needles or not cands:
+            return []
+        ruled_out = self._ruled_out(needles)
+        return [c for c in cands if c.display not in ruled_out and self._contains(c, needles)]
+
+    def prefetch(self, needles: set[str]) -> None:
+        """Search for all of ``needles`` at once, for later calls that look for some of them."""
+        if {n for n in needles if n}:
+            self._ruled_out({n for n in needles if n})
+
+    def _ruled_out(self, needles: set[str]) -> set[str]:
+        frags = {_fragment(n).lower() for n in needles}
+        if self.grep is None or "" in frags:
+            return set()
+        for done, none in self.searched:  # a file holding none of a superset holds none of these
+            if frags <= done:
+                return none
+        found = self.grep(sorted(f.encode("ascii") for f in frags) + list(_GUARDS)) or set()
+        self.searched.append((frags, found))
+        return found
+
+    def _contains(self, c: Candidate, needles: set[str]) -> bool:
+        if c.display not in self.texts:
+            self.texts[c.display] = (self.read(c) or "").lower()
+        text = self.texts[c.display]
+        return any(n in text for n in needles)

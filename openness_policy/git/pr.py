@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from openness_policy.discover import Candidate, candidates
 from openness_policy.findings import ModelResult, Report
@@ -27,7 +27,7 @@ def run_pr(opts: Any, registry: Any, root: Path, cwd: Path) -> Report:
     from openness_policy import engine
     from openness_policy.baseline import suppress
     from openness_policy.git import repo as gitrepo
-    from openness_policy.git.changed import change_set, context, select
+    from openness_policy.git.changed import Mentions, change_set, context, select
 
     repo = gitrepo.open_repo(root)
     ref_sha = gitrepo.resolve(repo, opts.diff_base)
@@ -55,9 +55,9 @@ def run_pr(opts: Any, registry: Any, root: Path, cwd: Path) -> Report:
             gone[path] = at_fork.load(path, path, formats, opts.max_bytes, engine.load_source)
         return gone[path]
 
-    read = lambda c: _read(c, root, opts.max_bytes)  # noqa: E731
-    chosen = select(found, cs, load, read, removed)
-    bases = context(found, chosen, load, read)  # judged for lineage only, never reported
+    mentions = Mentions(lambda c: _read(c, root, opts.max_bytes), _grep(repo, root, opts.paths, engine.patterns(formats)))
+    chosen = select(found, cs, load, mentions, removed)
+    bases = context(found, chosen, load, mentions)  # judged for lineage only, never reported
     records = [r for recs in (*chosen.values(), *bases.values()) for r in recs]
     earlier: list[ModelRecord] = []
     for display in (*chosen, *bases):
@@ -86,6 +86,42 @@ def _without(report: Report, paths: set[str]) -> Report:
         report.suppressed = [f for f in report.suppressed if f.manifest not in paths]
         report.models = [m for m in report.models if m.record.path not in paths]
     return report
+
+
+def _grep(repo: Any, root: Path, paths: list[str], patterns: tuple[str, ...]) -> Callable[[list[bytes]], set[str] | None] | None:
+    """``git grep`` over the manifests the command's paths can hold: one call rules out the files
+    that cannot name a changed model, so only the others are read (None: git cannot help here)."""
+    from openness_policy.git.repo import files_without
+
+    try:
+        if Path(os.path.realpath(repo.working_tree_dir)) != Path(os.path.realpath(root)):
+            return None
+    except (TypeError, OSError):
+        return None
+    specs = _pathspecs(paths, root, patterns)
+    return (lambda needles: files_without(root, needles, specs)) if specs else None
+
+
+def _pathspecs(paths: list[str], root: Path, patterns: tuple[str, ...]) -> list[str]:
+    """Git pathspecs for the manifests under the folders in ``paths`` (files named on the command line
+    are read directly). Name patterns become globs when fnmatch and git read them alike; otherwise
+    the whole folder is searched."""
+    globs = all("\\" not in p and "/" not in p and "[^" not in p and "[]" not in p and "[!]" not in p for p in patterns)
+    out: list[str] = []
+    for raw in paths:
+        p = Path(raw)
+        if not p.is_dir() or p.is_symlink():
+            continue
+        try:
+            rel = Path(os.path.abspath(p)).relative_to(root).as_posix()
+        except ValueError:
+            continue
+        if not globs:
+            out.append(":(top)" if rel == "." else f":(top,literal){rel}")
+            continue
+        prefix = "" if rel == "." else "".join("\\" + ch if ch in "*?[\\" else ch for ch in rel) + "/"
+        out += [f":(top,glob){prefix}**/{pat}" for pat in dict.fromkeys(patterns)]
+    return out
 
 
 def _read(c: Candidate, root: Path, max_bytes: int) -> str | None:

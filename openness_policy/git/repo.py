@@ -133,3 +133,31 @@ class BlobReader:
         if tree is None or tree.type != "tree":
             return []
         return sorted(b.name for b in tree.blobs)
+
+
+def files_without(root: Path, patterns: list[bytes], pathspecs: list[str]) -> set[str] | None:
+    """Repo-relative paths of the files ``git grep`` searched and found none of ``patterns`` in.
+
+    One ``git grep -L`` over the work tree (untracked files included, ignored ones not), with fixed
+    strings matched byte for byte but ASCII letters in any case (``LC_ALL=C``). A file git does not
+    search (a symbolic link, a path outside ``pathspecs``) is simply not listed, so callers treat
+    the answer as "these can be ruled out", never as "these are all there is". None when git fails.
+    """
+    import subprocess
+
+    if not patterns or not pathspecs:
+        return None
+    cmd = [b"git", b"-c", b"grep.fallbackToNoIndex=false", b"grep", b"--untracked", b"--full-name", b"-L",
+           b"-z", b"-i", b"-F", b"--no-color", b"--no-textconv"]
+    for p in patterns:
+        cmd += [b"-e", p]
+    cmd += [b"--", *(os.fsencode(s) for s in pathspecs)]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "LANG", "GIT_GREP"))}
+    env["LC_ALL"] = "C"
+    try:
+        proc = subprocess.run(cmd, cwd=root, env=env, capture_output=True, timeout=300, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if proc.returncode not in (0, 1) or proc.stderr.strip():
+        return None
+    return {n for n in proc.stdout.decode("utf-8", "surrogateescape").split("\0") if n}
