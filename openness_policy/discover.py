@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import fnmatch
 import os
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from openness_policy.errors import UserError
 
@@ -48,9 +47,34 @@ def display_path(path: Path, root: Path) -> str:
     return shown
 
 
+def _matcher(patterns: tuple[str, ...]) -> Callable[[str], bool]:
+    """``any(fnmatch.fnmatch(name, p) for p in patterns)`` as one compiled expression."""
+    import re
+
+    if not patterns:
+        return lambda name: False
+    regex = re.compile("|".join(f"(?:{fnmatch.translate(os.path.normcase(p))})" for p in patterns))
+    return lambda name: regex.match(os.path.normcase(name)) is not None
+
+
+def _display_under(path: Path, root_prefix: str, root: Path) -> str:
+    """:func:`display_path` for a file git listed under the root: its text after the root's."""
+    text = str(path)
+    if text.startswith(root_prefix) and os.sep == "/" and "/." not in text and "//" not in text:
+        shown = text[len(root_prefix):]
+        try:
+            shown.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = shown.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        return shown
+    return display_path(path, root)
+
+
 def candidates(paths: Iterable[str], root: Path, patterns: tuple[str, ...]) -> list[Candidate]:
     out: dict[str, Candidate] = {}
     is_git = (root / ".git").exists()
+    wanted = _matcher(patterns)
+    root_prefix = os.path.join(os.path.abspath(root), "")
     for raw in paths:
         p = Path(raw)
         if not os.path.lexists(p):
@@ -58,8 +82,8 @@ def candidates(paths: Iterable[str], root: Path, patterns: tuple[str, ...]) -> l
         if p.is_dir() and not p.is_symlink():
             files = _git_files(p, root) if is_git else None
             for f in (files if files is not None else _walk(p)):
-                if any(fnmatch.fnmatch(f.name, pat) for pat in patterns):
-                    c = Candidate(f, display_path(f, root), False)
+                if wanted(f.name):
+                    c = Candidate(f, _display_under(f, root_prefix, root), False)
                     out.setdefault(c.display, c)
         else:
             c = Candidate(p, display_path(p, root), True)
@@ -93,6 +117,8 @@ def _walk(top: Path) -> Iterable[Path]:
 
 
 def _git_files(top: Path, root: Path) -> list[Path] | None:
+    import subprocess
+
     try:
         proc = subprocess.run(
             ["git", "-c", "core.quotepath=off", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--",

@@ -1,7 +1,6 @@
 """Findings and the report every reporter renders."""
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +29,8 @@ class Finding:
     @property
     def fingerprint(self) -> str:
         """Stable identity: rule, manifest, model and manifest key path — never the line number."""
+        import hashlib
+
         raw = "\x1f".join((self.rule.id, self.manifest, self.model or "", self.pos.key, self.key))
         return hashlib.sha256(raw.encode()).hexdigest()[:32]
 

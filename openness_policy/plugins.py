@@ -48,10 +48,38 @@ def make_plugin_manager(*, entry_points: bool = True) -> pluggy.PluginManager:
                 continue
             raise
         pm.register(module, name=name)
-    if entry_points and os.environ.get("OPENNESS_POLICY_NO_PLUGINS") != "1":
+    if entry_points and os.environ.get("OPENNESS_POLICY_NO_PLUGINS") != "1" and declares_entry_points("openness_policy"):
         pm.load_setuptools_entrypoints("openness_policy")
     pm.check_pending()  # a misspelt hook name fails loudly
     return pm
+
+
+def declares_entry_points(group: str) -> bool:
+    """False only when no distribution on ``sys.path`` can declare an entry point in ``group``: every
+    ``*.dist-info``/``*.egg-info`` folder's ``entry_points.txt`` is looked at for the group's header.
+    Saves importing ``importlib.metadata`` (and email, zipfile, csv) on every run without plugins;
+    a ``sys.path`` entry that is not a folder (a zip, an egg) leaves the answer to importlib.metadata."""
+    import re
+    import sys
+
+    header = re.compile(r"^[ \t]*\[[ \t]*" + re.escape(group) + r"[ \t]*\]", re.M)
+    for entry in sys.path:
+        folder = entry or "."
+        try:
+            with os.scandir(folder) as found:
+                names = [e.name for e in found if e.name.endswith((".dist-info", ".egg-info"))]
+        except NotADirectoryError:
+            return True
+        except OSError:
+            continue
+        for name in names:
+            try:
+                with open(os.path.join(folder, name, "entry_points.txt"), encoding="utf-8", errors="replace") as fh:
+                    if header.search(fh.read()):
+                        return True
+            except OSError:
+                continue
+    return False
 
 
 @dataclass

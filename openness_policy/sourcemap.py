@@ -25,8 +25,23 @@ class Pos:
         return f"{self.file}:{self.line}:{self.col}"
 
 
+_KEYS: dict[PathT, str] = {}  # key_string results: the same paths recur in every manifest of a format
+_KEYS_MAX = 20_000
+
+
 def key_string(path: PathT) -> str:
     """``("release", "components", 2, "license")`` -> ``release.components[2].license``."""
+    text = _KEYS.get(path)
+    if text is None or type(path) is not tuple:
+        text = _key_string(path)
+        if len(_KEYS) >= _KEYS_MAX:
+            _KEYS.clear()
+        if type(path) is tuple and all(type(p) in (str, int) for p in path):
+            _KEYS[path] = text
+    return text
+
+
+def _key_string(path: PathT) -> str:
     out: list[str] = []
     for part in path:
         if isinstance(part, int):
@@ -46,6 +61,8 @@ class Located:
     _mark_fn: Callable[[], dict[PathT, tuple[int, int]]] | None = None
     line_offset: int = 0  # added to every line (front matter inside a Markdown file)
     problems: list[tuple[str, PathT, str]] = field(default_factory=list)  # (rule, path, message)
+    _pos: dict[PathT, Pos] = field(default_factory=dict, repr=False, compare=False)  # pos() results
+
 
     @property
     def marks(self) -> dict[PathT, tuple[int, int]]:
@@ -55,12 +72,18 @@ class Located:
 
     def pos(self, *path: Any) -> Pos:
         """Position of ``path``, or of its nearest ancestor that exists (a missing key → its parent)."""
+        found = self._pos.get(path)
+        if found is not None:
+            return found
         marks = self.marks
-        p: PathT = tuple(path)
+        p: PathT = path
         while p and p not in marks:
             p = p[:-1]
         line, col = marks.get(p, (1, 1))
-        return Pos(self.file, line + self.line_offset, col, key_string(tuple(path)))
+        found = Pos(self.file, line + self.line_offset, col, key_string(path))
+        if p == path:  # a missing key's position may change if marks are added later: not cached
+            self._pos[path] = found
+        return found
 
     def get(self, *path: Any, default: Any = None) -> Any:
         """The value at ``path`` or ``default`` when any step is missing or of the wrong shape."""

@@ -71,6 +71,20 @@ def _resolve(value: str, implicit: tuple[bool, bool]) -> str:
     return _STR
 
 
+_PLAIN: dict[str, Any] = {}  # plain scalar text -> its value (immutable: str, int, float, bool, None)
+_PLAIN_MAX = 50_000
+_MISSING = object()
+
+
+def _plain(text: str, mark: Any) -> Any:
+    """The value of an untagged plain scalar, remembered (a limit error is raised every time)."""
+    value = _scalar(_resolve(text, (True, False)), text, mark)
+    if len(_PLAIN) >= _PLAIN_MAX:
+        _PLAIN.clear()
+    _PLAIN[text] = value
+    return value
+
+
 def _scalar(tag: Any, value: str, mark: Any) -> Any:
     if type(tag) is not str:
         tag = str(tag)
@@ -173,27 +187,53 @@ def _build(parser: Any, file: str, line_offset: int) -> Located:
         event = get_event()
         kind = type(event)
         mark = event.start_mark
-        if kind is ScalarEvent or kind is AliasEvent:
+        if kind is ScalarEvent:
             nodes += 1
-            if kind is ScalarEvent:
-                tag = event.tag
-                if tag is None or tag == "!":
-                    tag = _resolve(event.value, event.implicit)
-                value, size = _scalar(tag, event.value, mark), 1
+            tag, text = event.ctag, event.value
+            if tag is None:
+                if event.implicit[0]:  # plain: the same few values recur in every file
+                    value = _PLAIN.get(text, _MISSING)
+                    if value is _MISSING:
+                        value = _plain(text, mark)
+                else:
+                    value = text
             else:
-                found = anchors.get(event.anchor)
-                if found is None:
-                    raise _error(f"found undefined alias '*{event.anchor}'", mark)
-                if type(found) is not tuple:
-                    raise _error(f"the alias '*{event.anchor}' refers to a collection that contains it "
-                                 "(a recursive structure)", mark, "repeat the values instead of aliasing them")
-                value, size = found
-                expanded += size - 1
-                if expanded > MAX_ALIAS_EXPANSION:
-                    raise _error(f"YAML aliases stand for more than {MAX_ALIAS_EXPANSION:,} nodes (an alias bomb?)",
-                                 mark, "repeat the values instead of aliasing them")
-            if kind is ScalarEvent and event.anchor is not None:
+                if type(tag) is not str:
+                    tag = str(tag)
+                if tag == "!":
+                    tag = _resolve(text, event.implicit)
+                value = _scalar(tag, text, mark)
+            if event.anchor is not None:
                 anchors[event.anchor] = (value, 1)
+            if stack:
+                top = stack[-1]
+                if top[3]:
+                    pending = top[2]
+                    if pending is None:  # a mapping key
+                        _key(located, top, value, mark)
+                        continue
+                    top[2] = None
+                    top[0][pending[0]] = value
+                else:
+                    path = top[1] + (len(top[0]),)
+                    top[0].append(value)
+                    marks.setdefault(path, (mark.line + 1, mark.column + 1))
+                top[5] += 1
+            else:
+                _place(stack, root, value, mark, marks)
+        elif kind is AliasEvent:
+            nodes += 1
+            found = anchors.get(event.anchor)
+            if found is None:
+                raise _error(f"found undefined alias '*{event.anchor}'", mark)
+            if type(found) is not tuple:
+                raise _error(f"the alias '*{event.anchor}' refers to a collection that contains it "
+                             "(a recursive structure)", mark, "repeat the values instead of aliasing them")
+            value, size = found
+            expanded += size - 1
+            if expanded > MAX_ALIAS_EXPANSION:
+                raise _error(f"YAML aliases stand for more than {MAX_ALIAS_EXPANSION:,} nodes (an alias bomb?)",
+                             mark, "repeat the values instead of aliasing them")
             if stack and stack[-1][3] and stack[-1][2] is None:  # a mapping key
                 _key(located, stack[-1], value, mark)
                 continue
@@ -234,9 +274,12 @@ def _build(parser: Any, file: str, line_offset: int) -> Located:
 
 
 def _key(located: Located, top: list[Any], value: Any, mark: Any) -> None:
-    if isinstance(value, (dict, list)):
+    if type(value) is str:
+        key = value
+    elif isinstance(value, (dict, list)):
         raise _error("a mapping key must be a plain value", mark)
-    key = value if isinstance(value, str) else str(value)
+    else:
+        key = value if isinstance(value, str) else str(value)
     path = top[1] + (key,)
     top[2] = (key,)
     if key in top[0]:

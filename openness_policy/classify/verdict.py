@@ -24,6 +24,10 @@ class Classification:
     unknown_licenses: list[tuple[str, Fact]] = field(default_factory=list)  # (term, where)
 
 
+_MOF_SEEN: dict[tuple, tuple[Any, Any]] = {}  # (inputs, global licences) -> (catalogue, MofResult)
+_MOF_SEEN_MAX = 4096
+
+
 def classify(rec: ModelRecord, catalog: Any) -> Classification:
     from openness_policy.classify.mof import ComponentInput, classify_mof
     from openness_policy.licenses.expression import evaluate
@@ -63,7 +67,15 @@ def classify(rec: ModelRecord, catalog: Any) -> Classification:
         flags = catalog.spdx_flags(spdx_id)
         return bool(flags and (flags[0] or flags[1]))
 
-    mof = classify_mof(inputs, globals_, is_osi_or_fsf=is_osi_or_fsf)
+    key = (tuple(inputs), tuple(globals_.items()))
+    hit = _MOF_SEEN.get(key)
+    if hit is not None and hit[0] is catalog:  # the same components and licences: the same (immutable) result
+        mof = hit[1]
+    else:
+        mof = classify_mof(inputs, globals_, is_osi_or_fsf=is_osi_or_fsf)
+        if len(_MOF_SEEN) >= _MOF_SEEN_MAX:
+            _MOF_SEEN.clear()
+        _MOF_SEEN[key] = (catalog, mof)  # the catalogue is held, so its id is never reused while cached
     return Classification(level, mof, osaid, wv, wfact, comp_verdicts, unknown)
 
 

@@ -21,6 +21,8 @@ def level_for(info: RuleInfo, policy: Policy, today: str) -> tuple[str, str]:
 
 
 def to_findings(info: RuleInfo, violations: list[Violation], ctx: EvalContext, policy: Policy) -> list[Finding]:
+    if not violations:
+        return []
     level, suffix = level_for(info, policy, ctx.today)
     overridden = info.id in policy.severity
     rec = ctx.record

@@ -118,7 +118,7 @@ def check_osaid_component(value: str, ctx: Any) -> list[Violation]:
 
 def check_mof_component(value: str, ctx: Any) -> list[Violation]:
     mof, rec = ctx.classification.mof, ctx.record
-    status = {s.slug: s for s in mof.components}
+    status = _StatusOf(mof.components)
     if status[value].status in MOF_PASS:
         return []
     if value == C.TECHNICAL_REPORT and status[C.RESEARCH_PAPER].status in MOF_PASS:
@@ -181,3 +181,24 @@ def register_requirements(register):
     register(RequirementKind(
         "datasets-listed", "The training datasets are named in `data.datasets`, each with where to get it (`source`).",
         {"const": True}, check_datasets_listed, "datasets-listed: true"))
+
+
+_SLOT = {c.slug: i for i, c in enumerate(C.COMPONENTS)}  # MofResult.components is in components.py order
+
+
+class _StatusOf:
+    """``status[slug]`` over ``MofResult.components`` without building a dict per call."""
+
+    __slots__ = ("items",)
+
+    def __init__(self, items: tuple) -> None:
+        self.items = items
+
+    def __getitem__(self, slug: str) -> Any:
+        i = _SLOT.get(slug)
+        if i is not None and i < len(self.items) and self.items[i].slug == slug:
+            return self.items[i]
+        for s in self.items:
+            if s.slug == slug:
+                return s
+        raise KeyError(slug)
