@@ -369,3 +369,14 @@ def test_a_derivative_named_on_the_command_line_finds_its_base_outside_the_searc
     code, doc = run_json(repo, "--diff-base", base, "models/zoo/m007", "models/zoo/m150/zoo-150.openness.yaml",
                          monkeypatch=monkeypatch, capsys=capsys)
     assert models(doc) == ["models/zoo/m007/zoo-007.openness.yaml", "models/zoo/m150/zoo-150.openness.yaml"]
+
+
+def test_an_assume_unchanged_manifest_is_read_from_disk_like_any_other(repo, monkeypatch, capsys):
+    base = zoo(repo, 20)
+    kid = "models/zoo/m015/zoo-015.openness.yaml"
+    git(repo, "update-index", "--assume-unchanged", kid)  # git grep would search the indexed text
+    edit(repo, kid, "license: mit", "license: mit\nbase_models:\n  - id: zoo-007\n    relation: finetune")
+    edit(repo, "models/zoo/m007/zoo-007.openness.yaml", "license: mit", 'license: mit\nversion: "2"')
+    commit(repo)
+    code, doc = run_json(repo, "--diff-base", base, monkeypatch=monkeypatch, capsys=capsys)
+    assert models(doc) == ["models/zoo/m007/zoo-007.openness.yaml", kid]

@@ -162,7 +162,9 @@ class Mentions:
         needles = {n for n in needles if n}
         if not needles or not cands:
             return []
-        ruled_out = self._ruled_out(needles)
+        ruled_out, exact = self._ruled_out(needles)
+        if exact:  # git searched for exactly these needles: what it did not rule out mentions one of them
+            return [c for c in cands if c.display not in ruled_out]  # (or a guard: loaded, and judged by lineage)
         return [c for c in cands if c.display not in ruled_out and self._contains(c, needles)]
 
     def prefetch(self, needles: set[str]) -> None:
@@ -170,16 +172,18 @@ class Mentions:
         if {n for n in needles if n}:
             self._ruled_out({n for n in needles if n})
 
-    def _ruled_out(self, needles: set[str]) -> set[str]:
+    def _ruled_out(self, needles: set[str]) -> tuple[set[str], bool]:
+        """Files known to hold none of ``needles``, and whether every other one holds one of them
+        (or a guard): true when git searched for exactly ``needles``."""
         frags = {_fragment(n).lower() for n in needles}
         if self.grep is None or "" in frags:
-            return set()
+            return set(), False
         for done, none in self.searched:  # a file holding none of a superset holds none of these
             if frags <= done:
-                return none
-        found = self.grep(sorted(f.encode("ascii") for f in frags) + list(_GUARDS)) or set()
-        self.searched.append((frags, found))
-        return found
+                return none, frags == done == needles
+        found = self.grep(sorted(f.encode("ascii") for f in frags) + list(_GUARDS))
+        self.searched.append((frags, found or set()))
+        return found or set(), found is not None and frags == needles
 
     def _contains(self, c: Candidate, needles: set[str]) -> bool:
         if c.display not in self.texts:

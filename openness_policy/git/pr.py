@@ -91,7 +91,7 @@ def _without(report: Report, paths: set[str]) -> Report:
 def _grep(repo: Any, root: Path, paths: list[str], patterns: tuple[str, ...]) -> Callable[[list[bytes]], set[str] | None] | None:
     """``git grep`` over the manifests the command's paths can hold: one call rules out the files
     that cannot name a changed model, so only the others are read (None: git cannot help here)."""
-    from openness_policy.git.repo import files_without
+    from openness_policy.git.repo import files_without, index_only
 
     try:
         if Path(os.path.realpath(repo.working_tree_dir)) != Path(os.path.realpath(root)):
@@ -99,7 +99,16 @@ def _grep(repo: Any, root: Path, paths: list[str], patterns: tuple[str, ...]) ->
     except (TypeError, OSError):
         return None
     specs = _pathspecs(paths, root, patterns)
-    return (lambda needles: files_without(root, needles, specs)) if specs else None
+    if not specs:
+        return None
+    stale: list[set[str] | None] = []
+
+    def grep(needles: list[bytes]) -> set[str] | None:
+        if not stale:
+            stale.append(index_only(root, specs))
+        found = files_without(root, needles, specs)
+        return None if found is None or stale[0] is None else found - stale[0]
+    return grep
 
 
 def _pathspecs(paths: list[str], root: Path, patterns: tuple[str, ...]) -> list[str]:

@@ -138,16 +138,16 @@ class BlobReader:
 def files_without(root: Path, patterns: list[bytes], pathspecs: list[str]) -> set[str] | None:
     """Repo-relative paths of the files ``git grep`` searched and found none of ``patterns`` in.
 
-    One ``git grep -L`` over the work tree (untracked files included, ignored ones not), with fixed
-    strings matched byte for byte but ASCII letters in any case (``LC_ALL=C``). A file git does not
-    search (a symbolic link, a path outside ``pathspecs``) is simply not listed, so callers treat
-    the answer as "these can be ruled out", never as "these are all there is". None when git fails.
+    One ``git grep -L`` over the tracked files of the work tree, with fixed strings matched byte for
+    byte but ASCII letters in any case (``LC_ALL=C``). A file git does not search (untracked, a
+    symbolic link, a path outside ``pathspecs``) is simply not listed, so callers treat the answer
+    as "these can be ruled out", never as "these are all there is". None when git fails.
     """
     import subprocess
 
     if not patterns or not pathspecs:
         return None
-    cmd = [b"git", b"-c", b"grep.fallbackToNoIndex=false", b"grep", b"--untracked", b"--full-name", b"-L",
+    cmd = [b"git", b"-c", b"grep.fallbackToNoIndex=false", b"grep", b"--full-name", b"-L",
            b"-z", b"-i", b"-F", b"--no-color", b"--no-textconv"]
     for p in patterns:
         cmd += [b"-e", p]
@@ -161,3 +161,19 @@ def files_without(root: Path, patterns: list[bytes], pathspecs: list[str]) -> se
     if proc.returncode not in (0, 1) or proc.stderr.strip():
         return None
     return {n for n in proc.stdout.decode("utf-8", "surrogateescape").split("\0") if n}
+
+
+def index_only(root: Path, pathspecs: list[str]) -> set[str] | None:
+    """Tracked files git reads from the index rather than the work tree (marked assume-unchanged or
+    skip-worktree): ``git grep`` searches their indexed text, which may not be what is on disk."""
+    import subprocess
+
+    try:
+        proc = subprocess.run([b"git", b"ls-files", b"-v", b"-z", b"--", *(os.fsencode(s) for s in pathspecs)],
+                              cwd=root, capture_output=True, timeout=120, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if proc.returncode != 0:
+        return None
+    entries = proc.stdout.decode("utf-8", "surrogateescape").split("\0")
+    return {e[2:] for e in entries if len(e) > 2 and (e[0].islower() or e[0] == "S")}
