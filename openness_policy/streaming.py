@@ -7,7 +7,6 @@ The output is byte for byte what the ``sarif`` reporter writes for the report ``
 from __future__ import annotations
 
 import sys
-import tempfile
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -76,6 +75,12 @@ def stream_sarif(found: list[Candidate], j: Any, outputs: list[Target], jobs: in
     """Judge ``found`` and write one SARIF log to each of ``outputs`` (opened only once every file is
     judged, so a failed run leaves no half-written file); ``j`` is a ``parallel.Judging``."""
     from openness_policy.reporters.sarif_stream import Spool
+
+    if jobs <= 1:  # no workers, no segments: this process's spool file (if any) goes in spool_dir
+        folder = None if spool_dir is None else str(spool_dir)
+        j.stream, j.spool_dir = True, folder
+        return _stream(found, j, outputs, jobs, progress, Spool(folder))
+    import tempfile
 
     with tempfile.TemporaryDirectory(prefix="op-spool-", dir=spool_dir) as folder:
         j.stream, j.spool_dir = True, folder

@@ -210,7 +210,11 @@ def _build(parser: Any, file: str, line_offset: int) -> Located:
                 if top[3]:
                     pending = top[2]
                     if pending is None:  # a mapping key
-                        _key(located, top, value, mark)
+                        if type(value) is str and value not in top[0]:  # the common case of _key, inline
+                            top[2] = (value,)
+                            marks.setdefault(top[1] + (value,), (mark.line + 1, mark.column + 1))
+                        else:
+                            _key(located, top, value, mark)
                         continue
                     top[2] = None
                     top[0][pending[0]] = value

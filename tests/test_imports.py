@@ -23,13 +23,24 @@ NEVER_FOR_ONE_VALID_FILE = (
 )
 
 
-def _modules(tmp_path: Path, files: dict[str, str], args: list[str]) -> set[str]:
+# Not needed by a one-file eval with SARIF output either: the other commands' modules (registered
+# lazily), git's subprocess, the entry-point scan (only when an installed package declares our group),
+# the spool's pickle (a small run keeps its results in memory).
+NOT_FOR_ONE_FILE_EVAL = (
+    "subprocess", "pickle", "openness_policy.cli.classify_cmd", "openness_policy.cli.template_cmds",
+    "openness_policy.cli.policy_cmds", "openness_policy.cli.info_cmds",
+)
+
+
+def _modules(tmp_path: Path, files: dict[str, str], args: list[str], plugins: bool = False) -> set[str]:
     for name, text in files.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
     code = ("import json, sys\nfrom openness_policy.cli import main\n"
             f"code = main({args!r})\nprint(json.dumps([code, sorted(sys.modules)]))\n")
     env = dict(os.environ, OPENNESS_POLICY_NO_PLUGINS="1", PYTHONPATH=str(REPO),
                OPENNESS_POLICY_CACHE_DIR=str(tmp_path / "cache"))
+    if plugins:
+        del env["OPENNESS_POLICY_NO_PLUGINS"]
     proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True,
                           timeout=60)
     assert proc.returncode == 0, proc.stderr
@@ -63,3 +74,33 @@ def test_an_invalid_manifest_does_load_jsonschema_for_its_messages(tmp_path):
     bad = _manifest().replace("version: \"2.3\"", "version: [not, a, string]")
     loaded = _modules(tmp_path, {"m.openness.yaml": bad}, ["eval", "m.openness.yaml"])
     assert "jsonschema" in loaded
+
+
+def test_one_file_sarif_eval_loads_only_its_command(tmp_path):
+    loaded = _modules(tmp_path, {"m.openness.yaml": _manifest()},
+                      ["eval", "--template", "mof-class-3", "--format", "sarif", "--output", "out.sarif",
+                       "m.openness.yaml"])
+    assert (tmp_path / "out.sarif").exists()
+    assert sorted(loaded & set(NOT_FOR_ONE_FILE_EVAL)) == []
+
+
+def test_entry_points_are_scanned_only_when_a_package_declares_the_group(tmp_path):
+    from openness_policy.plugins import declares_entry_points
+
+    loaded = _modules(tmp_path, {"m.openness.yaml": _manifest()}, ["eval", "m.openness.yaml"], plugins=True)
+    assert ("importlib.metadata" in loaded) == declares_entry_points("openness_policy")
+
+
+def test_declared_entry_points_are_found(tmp_path, monkeypatch):
+    from openness_policy.plugins import declares_entry_points
+
+    info = tmp_path / "site" / "acme_plugin-1.0.dist-info"
+    info.mkdir(parents=True)
+    (info / "entry_points.txt").write_text("[console_scripts]\nacme = acme:main\n", encoding="utf-8")
+    monkeypatch.setattr(sys, "path", [str(tmp_path / "site"), str(tmp_path / "missing")])
+    assert not declares_entry_points("openness_policy")
+    (info / "entry_points.txt").write_text("[openness_policy]\nacme = acme.plugin\n", encoding="utf-8")
+    assert declares_entry_points("openness_policy")
+    (tmp_path / "bundle.zip").write_bytes(b"")
+    monkeypatch.setattr(sys, "path", [str(tmp_path / "bundle.zip")])  # a zip: left to importlib.metadata
+    assert declares_entry_points("openness_policy")

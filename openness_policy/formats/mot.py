@@ -83,15 +83,16 @@ def fill(rec: ModelRecord, doc: Located) -> None:
         ("name", ("name",)), ("version", ("version",)), ("labels", ()), ("lineage", ()),
         ("licenses", ("license",)), ("components", ("components",)), ("weights", ("components",)),
         ("data", ("components",)))})
-    rec.name = text_fact(doc, *r, "name")
-    rec.version = text_fact(doc, *r, "version")
+    release = doc.data["release"]  # a mapping: load() checked
+    rec.name = _text(doc, release, "release", "name")
+    rec.version = _text(doc, release, "release", "version")
     if rec.name is not None:
         rec.evidence["mot_release_name"] = rec.name  # for repository-level checks (duplicates, file name)
     for key in LABELS:
-        if (f := text_fact(doc, *r, key)) is not None and f.value.strip():
+        if (f := _text(doc, release, "release", key)) is not None and f.value.strip():
             rec.labels[key] = f
     for key in EVIDENCE:
-        if (f := text_fact(doc, *r, key)) is not None and f.value.strip():
+        if (f := _text(doc, release, "release", key)) is not None and f.value.strip():
             rec.evidence[key] = f
     if (f := text_fact(doc, "framework", "version")) is not None:
         rec.evidence["mof_version"] = f
@@ -107,6 +108,14 @@ def fill(rec: ModelRecord, doc: Located) -> None:
         rec.data_disclosure = Fact("named", rec.components[C.DATASETS].pos, "derived", "'Datasets' is listed")
     elif C.DATA_CARD in rec.components:
         rec.data_disclosure = Fact("described", rec.components[C.DATA_CARD].pos, "derived", "'Data card' is listed")
+
+
+def _text(doc: Located, parent: dict, *path: object) -> Fact | None:
+    """``text_fact(doc, *path)`` for a key of ``parent``, the mapping at ``path[:-1]`` (no walk from the root)."""
+    value = parent.get(path[-1])
+    if value is None or isinstance(value, (dict, list)):
+        return None
+    return Fact(value if isinstance(value, str) else str(value), doc.pos(*path), "declared")
 
 
 def _global_licenses(rec: ModelRecord, doc: Located) -> None:
@@ -145,7 +154,7 @@ def _components(rec: ModelRecord, doc: Located) -> None:
                 rec.problems.extend(K.license_problems(doc, path, text))
         prev = rec.components.get(comp.slug)
         if prev is None or lic is not None:  # the MOT's merge: a later licence wins
-            location = text_fact(doc, "release", "components", i, "component_path")
+            location = _text(doc, item, "release", "components", i, "component_path")
             rec.components[comp.slug] = ComponentFact(comp.slug, doc.pos("release", "components", i), lic,
                                                       location or (prev.location if prev else None))
 

@@ -13,15 +13,13 @@ from __future__ import annotations
 
 import heapq
 import os
-import pickle
-import tempfile
 from dataclasses import dataclass, field
 from typing import IO, Any, Iterator
 
 from openness_policy.findings import Finding
 from openness_policy.reporters import json_text
 from openness_policy.reporters.sarif import keyed, sarif_document
-from openness_policy.reporters.sarif_text import SENTINEL, around, body_text, join, result_text
+from openness_policy.reporters.sarif_text import RESULT_INDENT, SENTINEL, around, body_text, result_text
 
 
 @dataclass
@@ -46,6 +44,9 @@ def render_part(findings: list[Finding], display: str) -> Part:
 def write_segment(parts: list[Part], folder: str | None) -> str:
     """Write the results of consecutive files to a file of their own (a worker does this, so the
     results never travel through the parent); the parts keep only what points elsewhere."""
+    import pickle
+    import tempfile
+
     fd, path = tempfile.mkstemp(prefix="op-sarif-", suffix=".spool", dir=folder)
     with os.fdopen(fd, "wb") as fh:
         for part in parts:
@@ -59,8 +60,13 @@ class Spool:
     """Rendered results in order, on disk until :meth:`write`: this process's own file, or segments
     written by workers (one per chunk of files), never both."""
 
+    HELD = 4000  # results kept in memory before they go to the spool file (a small run never writes one)
+
     def __init__(self, folder: str | None = None) -> None:
-        self._fh = tempfile.TemporaryFile(dir=folder)
+        self._folder = folder
+        self._fh: IO[bytes] | None = None
+        self._held: list[list[tuple[tuple, str, str]]] = []  # this process's newest results, not yet on disk
+        self._held_count = 0
         self._segments: list[str] = []
         self._late: list[tuple[tuple, str, str]] = []
         self._replaced: set[str] = set()
@@ -69,9 +75,23 @@ class Spool:
     def add(self, display: str, part: Part) -> None:
         if part.results:
             assert not self._segments, "results from this process after a worker's segment"
-            pickle.dump(part.results, self._fh, pickle.HIGHEST_PROTOCOL)
+            self._held.append(part.results)
+            self._held_count += len(part.results)
+            if self._held_count > self.HELD:
+                self._spill()
         if part.elsewhere:
             self._elsewhere[display] = list(part.elsewhere)
+
+    def _spill(self) -> None:
+        import pickle
+
+        if self._fh is None:
+            import tempfile
+
+            self._fh = tempfile.TemporaryFile(dir=self._folder)
+        for batch in self._held:
+            pickle.dump(batch, self._fh, pickle.HIGHEST_PROTOCOL)
+        self._held, self._held_count = [], 0
 
     def add_segment(self, path: str) -> None:
         """A worker's file of results, the next in order; deleted by :meth:`close`."""
@@ -84,25 +104,38 @@ class Spool:
         self._late.extend(part.results)
 
     def _spooled(self) -> Iterator[tuple[tuple, str, str]]:
-        self._fh.seek(0)
-        yield from self._read(self._fh)
+        if self._fh is not None:
+            self._fh.seek(0)
+            yield from self._read(self._fh)
+        for batch in self._held:
+            yield from self._unreplaced(batch)
         for path in self._segments:
             with open(path, "rb") as fh:
                 yield from self._read(fh)
 
     def _read(self, fh: IO[bytes]) -> Iterator[tuple[tuple, str, str]]:
+        import pickle
+
         while True:
             try:
                 batch = pickle.load(fh)
             except EOFError:
                 return
-            for item in batch:
-                if item[0][0] not in self._replaced:
-                    yield item
+            yield from self._unreplaced(batch)
+
+    def _unreplaced(self, batch: list[tuple[tuple, str, str]]) -> Iterator[tuple[tuple, str, str]]:
+        if not self._replaced:
+            yield from batch
+            return
+        for item in batch:
+            if item[0][0] not in self._replaced:
+                yield item
 
     def results(self, extra: list[Finding]) -> Iterator[tuple[tuple, str, str]]:
         """Every result in the reporter's order: the spool merged with findings kept aside."""
         aside = [f for fs in self._elsewhere.values() for f in fs] + list(extra)
+        if not aside and not self._late:
+            return self._spooled()
         late = sorted(self._late + [(key, f.rule.id, body_text(f, key[-1])) for key, f in keyed(aside)],
                       key=lambda r: r[0])
         return heapq.merge(self._spooled(), late, key=lambda r: r[0])
@@ -114,12 +147,23 @@ class Spool:
         meta: dict[str, Any] = dict(notices=notices, models=models, files=files, suppressed=suppressed, version=version)
         head, tail = around(sarif_document(rules, [SENTINEL], **meta))
         empty = json_text.dumps(sarif_document(rules, [], **meta)) + "\n"
-        texts = (result_text(rule_id, index[rule_id], body) for _key, rule_id, body in self.results(extra))
-        for chunk in join(head, texts, tail, empty):
-            out.write(chunk)
+        out_started = False
+        starts = {rid: result_text(rid, i, "{") for rid, i in index.items()}  # each result's text up to its body
+        between = "," + RESULT_INDENT
+        chunk: list[str] = []
+        for _key, rule_id, body in self.results(extra):  # as sarif_text.join(head, result_text(...), ...) gives
+            chunk += (between if chunk or out_started else head, starts[rule_id], body[1:])
+            if len(chunk) >= 3000:
+                out.write("".join(chunk))
+                chunk, out_started = [], True
+        if chunk or out_started:
+            out.write("".join(chunk) + tail)
+        else:
+            out.write(empty)
 
     def close(self) -> None:
-        self._fh.close()
+        if self._fh is not None:
+            self._fh.close()
         for path in self._segments:
             try:
                 os.unlink(path)

@@ -40,6 +40,25 @@ def properties(f: Finding) -> dict[str, Any]:
     return {k: v for k, v in props.items() if v is not None and v != ""}
 
 
+_PROPS_SEP = "," + I2
+
+
+def _properties_text(f: Finding) -> str:
+    """``_dump(properties(f), I1, STEP)``; without the finding's own properties, built directly."""
+    if f.properties:
+        return _dump(properties(f), I1, STEP)
+    parts = []
+    for name, value in (('"manifest": ', f.manifest), ('"model": ', f.model), ('"key": ', f.pos.key)):
+        if value is None or value == "":
+            continue
+        if type(value) is not str:
+            return _dump(properties(f), I1, STEP)
+        parts.append(name + _quote(value))
+    if not parts:
+        return "{}"
+    return "{" + I2 + _PROPS_SEP.join(parts) + I1 + "}"
+
+
 def suppressions(f: Finding) -> list[dict[str, str]]:
     kind, reason = split_suppression(f.suppressed_by)
     return [{
@@ -49,25 +68,42 @@ def suppressions(f: Finding) -> list[dict[str, str]]:
     }]
 
 
+# The fixed text between a result's values, in the order body_text joins them.
+_LEVEL = "{" + I1 + '"level": '
+_MESSAGE = "," + I1 + '"message": {' + I2 + '"text": '
+_LOCATION = (I1 + "}," + I1 + '"locations": [' + I2 + "{" + I3 + '"physicalLocation": {' + I4
+             + '"artifactLocation": ')
+_START_LINE = "," + I4 + '"region": {' + I5 + '"startLine": '
+_START_COL = "," + I5 + '"startColumn": '
+_END_LINE = "," + I5 + '"endLine": '
+_FINGERPRINT: list[str] = []  # filled on first use: the fixed text up to the fingerprint (needs sarif's key)
+_PROPERTIES = I1 + "}," + I1 + '"properties": '
+_END = RESULT_INDENT + "}"
+
+
+def _fingerprint_head() -> str:
+    if not _FINGERPRINT:
+        from openness_policy.reporters.sarif import FINGERPRINT_KEY
+
+        _FINGERPRINT.append(I4 + "}" + I3 + "}" + I2 + "}" + I1 + "]," + I1 + '"partialFingerprints": {' + I2
+                            + _quote(FINGERPRINT_KEY) + ": ")
+    return _FINGERPRINT[0]
+
+
 def body_text(f: Finding, fingerprint: str) -> str:
     """A result without ``ruleId`` and ``ruleIndex``, as text at the depth of ``results`` items."""
-    from openness_policy.reporters.sarif import FINGERPRINT_KEY
-
-    line, col = line_col(f.pos)
+    pos = f.pos
+    line, col = line_col(pos)
     message = f.message or f.rule.title or f.rule.id
-    parts = [
-        "{", I1, '"level": ', _quote(level_of(f)), ",",
-        I1, '"message": {', I2, '"text": ', _dump(message, I2, STEP), I1, "},",
-        I1, '"locations": [', I2, "{", I3, '"physicalLocation": {', I4, '"artifactLocation": ', _artifact(f.pos.file),
-        ",", I4, '"region": {', I5, '"startLine": ', str(line), ",", I5, '"startColumn": ', str(col), ",",
-        I5, '"endLine": ', str(line), I4, "}", I3, "}", I2, "}", I1, "],",
-        I1, '"partialFingerprints": {', I2, _quote(FINGERPRINT_KEY), ": ", _quote(fingerprint), I1, "},",
-        I1, '"properties": ', _dump(properties(f), I1, STEP),
-    ]
+    lines = str(line)
+    text = "".join((
+        _LEVEL, _quote(level_of(f)), _MESSAGE, _quote(message) if type(message) is str else _dump(message, I2, STEP),
+        _LOCATION, _artifact(pos.file), _START_LINE, lines, _START_COL, str(col), _END_LINE, lines,
+        _fingerprint_head(), _quote(fingerprint), _PROPERTIES, _properties_text(f),
+    ))
     if f.suppressed_by is not None:
-        parts += [",", I1, '"suppressions": ', _dump(suppressions(f), I1, STEP)]
-    parts += [RESULT_INDENT, "}"]
-    return "".join(parts)
+        text += "," + I1 + '"suppressions": ' + _dump(suppressions(f), I1, STEP)
+    return text + _END
 
 
 def result_text(rule_id: str, index: int, body: str) -> str:
