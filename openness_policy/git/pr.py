@@ -104,9 +104,10 @@ def _grep(repo: Any, root: Path, paths: list[str], patterns: tuple[str, ...]) ->
     stale: list[set[str] | None] = []
 
     def grep(needles: list[bytes]) -> set[str] | None:
-        if not stale:
-            stale.append(index_only(root, specs))
+        answer = None if stale else index_only(root, specs)  # runs alongside the first search
         found = files_without(root, needles, specs)
+        if answer is not None:
+            stale.append(answer())
         return None if found is None or stale[0] is None else found - stale[0]
     return grep
 

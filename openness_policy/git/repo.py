@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from openness_policy.errors import UserError
 
@@ -163,17 +163,27 @@ def files_without(root: Path, patterns: list[bytes], pathspecs: list[str]) -> se
     return {n for n in proc.stdout.decode("utf-8", "surrogateescape").split("\0") if n}
 
 
-def index_only(root: Path, pathspecs: list[str]) -> set[str] | None:
+def index_only(root: Path, pathspecs: list[str]) -> Callable[[], "set[str] | None"]:
     """Tracked files git reads from the index rather than the work tree (marked assume-unchanged or
-    skip-worktree): ``git grep`` searches their indexed text, which may not be what is on disk."""
+    skip-worktree): ``git grep`` searches their indexed text, which may not be what is on disk.
+    Started now, answered when the returned function is called (None when git fails)."""
     import subprocess
 
     try:
-        proc = subprocess.run([b"git", b"ls-files", b"-v", b"-z", b"--", *(os.fsencode(s) for s in pathspecs)],
-                              cwd=root, capture_output=True, timeout=120, check=False)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    if proc.returncode != 0:
-        return None
-    entries = proc.stdout.decode("utf-8", "surrogateescape").split("\0")
-    return {e[2:] for e in entries if len(e) > 2 and (e[0].islower() or e[0] == "S")}
+        proc = subprocess.Popen([b"git", b"ls-files", b"-v", b"-z", b"--", *(os.fsencode(s) for s in pathspecs)],
+                                cwd=root, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    except (OSError, ValueError):
+        return lambda: None
+
+    def answer() -> set[str] | None:
+        try:
+            out, _ = proc.communicate(timeout=120)
+        except subprocess.SubprocessError:
+            proc.kill()
+            proc.communicate()
+            return None
+        if proc.returncode != 0:
+            return None
+        entries = out.decode("utf-8", "surrogateescape").split("\0")
+        return {e[2:] for e in entries if len(e) > 2 and (e[0].islower() or e[0] == "S")}
+    return answer
