@@ -4,7 +4,8 @@ A manifest's inputs are the files beside it (a ``LICENSE`` or ``USE_POLICY.md`` 
 plugins may only read files in the manifest's own folder) and its base models when they are
 described in the repository (found as :mod:`openness_policy.lineage` finds them: by manifest path or
 by model name / Hub id). Lineage is followed transitively, and a text search narrows which
-manifests are loaded to check it.
+manifests are loaded to check it: one ``git grep`` per round rules out the files that name none of
+the models looked for, so a change to one manifest among thousands reads only what can matter.
 """
 from __future__ import annotations
 
@@ -149,7 +150,10 @@ class Mentions:
 
     ``grep(patterns)`` (one ``git grep`` over the repository) names files known to hold none of the
     patterns; only the others are read, each at most once, and checked exactly like the text filter
-    always was: ``needle in text.lower()``.
+    always was: ``needle in text.lower()``. When git searched for exactly the needles, the files it
+    found are loaded without that check (what it found holds a needle, or a guard: loading one more
+    file never changes which are chosen, lineage does); files named on the command line, which git
+    may not have searched, are always checked.
     """
 
     def __init__(self, read: Callable[[Candidate], str | None],
@@ -163,9 +167,8 @@ class Mentions:
         if not needles or not cands:
             return []
         ruled_out, exact = self._ruled_out(needles)
-        if exact:  # git searched for exactly these needles: what it did not rule out mentions one of them
-            return [c for c in cands if c.display not in ruled_out]  # (or a guard: loaded, and judged by lineage)
-        return [c for c in cands if c.display not in ruled_out and self._contains(c, needles)]
+        return [c for c in cands if c.display not in ruled_out
+                and ((exact and not c.explicit) or self._contains(c, needles))]
 
     def prefetch(self, needles: set[str]) -> None:
         """Search for all of ``needles`` at once, for later calls that look for some of them."""
