@@ -186,10 +186,16 @@ class Workers:
             import multiprocessing
 
             _JOB = (self.j, self.found)  # kept while the pool lives: a replacement worker forks with it too
+            import gc
+
+            # The plugins, policy and catalogue live as long as the workers: out of the collector's sight, a
+            # worker's collections do not walk them (nor touch, and so copy, their memory pages).
+            gc.freeze()
             try:
                 self.pool = multiprocessing.get_context("fork").Pool(self.jobs)
             except BaseException:
                 _JOB = None
+                gc.unfreeze()
                 raise
         return self
 
@@ -202,6 +208,9 @@ class Workers:
                 self.pool.terminate()
             self.pool.join()
             _JOB = None
+            import gc
+
+            gc.unfreeze()
 
     def judge(self, progress: Callable[[int], None] | None = None) -> Iterator[FileResult]:
         """One result per file, in discovery order."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from openness_policy import components as C
@@ -91,22 +91,30 @@ def spdx_advice(text: str) -> tuple[str, str, str] | None:
 
 def license_problems(doc: Located, path: tuple, text: str, slot: str | None = None) -> list[Problem]:
     """Problems for one licence string: a component's (``slot`` None) or a global one (``slot`` given)."""
-    pos = doc.pos(*path)
+    found = _license_problem(text, slot)
+    if found is None:
+        return []
+    rule, message, level, fix = found
+    return [Problem(rule, message, doc.pos(*path), level, fix)]
+
+
+@lru_cache(maxsize=4096)
+def _license_problem(text: str, slot: str | None) -> tuple[str, str, str, str] | None:
+    """``(rule, message, level, fix)`` for a licence string, remembered: the same few recur in every file."""
     whose = ("this component's licence" if slot is None
              else f"the licence of every component inheriting the {slot} licence")
     if legacy_value(text):
         what = ("the MOT counts the component as included with an invalid licence; remove the component if it is "
                 "not released, or give its licence") if slot is None else \
             f"the MOT counts {whose} as invalid; leave `name:` empty, or give the licence"
-        return [Problem(LEGACY, f"'{text}' is a placeholder, not a licence: {what}", pos, "warning",
-                        "remove the component, give its SPDX licence id, or write `unlicensed`" if slot is None
-                        else "give the SPDX licence id, or leave the name empty")]
+        return (LEGACY, f"'{text}' is a placeholder, not a licence: {what}", "warning",
+                "remove the component, give its SPDX licence id, or write `unlicensed`" if slot is None
+                else "give the SPDX licence id, or leave the name empty")
     advice = spdx_advice(text)
     if advice is not None:
         why, suggestion, fix = advice
-        return [Problem(NOT_SPDX, f"'{text}' {why}, so the MOT counts {whose} as invalid; {suggestion}", pos,
-                        "warning", fix)]
-    return []
+        return NOT_SPDX, f"'{text}' {why}, so the MOT counts {whose} as invalid; {suggestion}", "warning", fix
+    return None
 
 
 def unknown_component(doc: Located, index: int, name: Any) -> Problem:
