@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
@@ -66,6 +65,8 @@ def _store(folder: Path, name: str, stamp: str, data: Any) -> None:
         return
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        import tempfile  # only when the cache is (re)written
+
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=folder)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
