@@ -36,6 +36,7 @@ class Key:
     name: _Value | None
     lineage: tuple[_Base, ...]
     evidence: dict = field(default_factory=dict)  # only ``hub_id``
+    release: str | None = None  # an MOT release name (repo_checks: duplicates across files)
 
 
 def keys_of(index: int, records: list) -> list[Key]:
@@ -44,18 +45,29 @@ def keys_of(index: int, records: list) -> list[Key]:
         name = None if rec.name is None else _Value(rec.name.value)
         bases = tuple(_Base(_Value(b.ref.value), None if b.path is None else _Value(b.path.value)) for b in rec.lineage)
         hub = rec.evidence.get("hub_id")
-        out.append(Key(index, rec.path, name, bases, {"hub_id": hub} if isinstance(hub, str) else {}))
+        from openness_policy.repo_checks import release_name
+
+        out.append(Key(index, rec.path, name, bases, {"hub_id": hub} if isinstance(hub, str) else {},
+                       release_name(rec)))
     return out
 
 
 def files_to_rejudge(keys: list[Key]) -> dict[int, set[int]]:
     """File index -> the files its records' lineage reaches, for files that reach beyond themselves."""
+    out: dict[int, set[int]] = {}
+    shared: dict[str, set[int]] = {}  # files sharing an MOT release name are judged together
+    for key in keys:
+        if key.release is not None:
+            shared.setdefault(key.release, set()).add(key.file)
+    for files in shared.values():
+        if len(files) > 1:
+            for f in files:
+                out.setdefault(f, {f}).update(files)
     if not any(k.lineage for k in keys):
-        return {}
+        return out
     from openness_policy.lineage import _index, bases_of
 
     by_path, by_name = _index(keys)  # type: ignore[arg-type]  # keys quack like records here
-    out: dict[int, set[int]] = {}
     for key in keys:
         if not key.lineage:
             continue

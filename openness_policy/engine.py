@@ -236,6 +236,9 @@ def judge(records: list[ModelRecord], registry: Any, policy: Policy, catalog: An
     from openness_policy.lineage import link
 
     link(records)  # derivatives inherit their bases' licences (bases described in this repository)
+    from openness_policy.repo_checks import mark_duplicate_names
+
+    mark_duplicate_names(records)  # checks that need every record of the run
     today = opts.date
     meta = rule_index(registry, policy)
     findings: list[Finding] = []

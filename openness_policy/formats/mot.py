@@ -44,7 +44,9 @@ whose text has the top-level keys `framework:` and `release:`. Validated against
 
 **Findings the MOT does not give**: unknown component names (the MOT misfiles them), duplicate
 components, licences written in a way the MOT rejects (`mot-license-not-spdx`, e.g. `Apache 2.0`),
-placeholder licence values (`mot-legacy-license-value`, e.g. `Component not included`), bad dates.
+placeholder licence values (`mot-legacy-license-value`, e.g. `Component not included`), bad dates,
+and, across files, a release name used by two files (`mot-duplicate-release-name`: the MOT keys models
+by name, so one would overwrite the other).
 """
 
 

@@ -36,6 +36,10 @@ RULES = (
              "included, with an invalid licence.",
              "Remove the component if it is not released; otherwise give its licence as an SPDX id, or write "
              "`unlicensed` when it is released without one.", "warning", MOT_URI, ("mot", "mof", "license")),
+    RuleInfo("mot-duplicate-release-name", "Two MOT files use the same release name",
+             "The Model Openness Tool keys its records by `release.name`, so two files with the same name import as "
+             "one model: the later file overwrites the earlier one's record.",
+             "Give each model its own `release.name`, and name its file after it.", "warning", MOT_URI, ("mot",)),
 )
 
 # Placeholders, compared after lower-casing and turning punctuation into spaces.
