@@ -52,3 +52,15 @@ def test_mot_corpus_has_three_shared_names(monkeypatch, capsys):
     found = [f for f in json.loads(capsys.readouterr()[0])["findings"] if f["rule"] == RULE]
     assert len(found) == 6
     assert {f["path"] for f in found} >= {"models/Qwen2.5-72B-Instruct.yml", "models/Qwen2.5-32B-Instruct.yml"}
+
+
+def test_models_folder_files_are_named_after_their_release(tmp_path, monkeypatch, capsys):
+    repo = _repo(tmp_path)
+    (repo / "models" / "gamma.yml").rename(repo / "models" / "Other-Name.yml")  # named after its release
+    (repo / "elsewhere").mkdir()
+    shutil.copy(repo / "models" / "alpha.yml", repo / "elsewhere" / "alpha.yml")  # not the MOT's layout
+    monkeypatch.chdir(repo)
+    main(["eval", "--format", "json", "--fail-on", "none"])
+    found = [f for f in json.loads(capsys.readouterr()[0])["findings"] if f["rule"] == "mot-file-name"]
+    assert sorted((f["path"], f["line"]) for f in found) == [("models/alpha.yml", 9), ("models/beta.yml", 9)]
+    assert "rename the file to 'Shared-Name.yml'" in found[0]["message"]

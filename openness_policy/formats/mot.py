@@ -45,7 +45,8 @@ whose text has the top-level keys `framework:` and `release:`. Validated against
 **Findings the MOT does not give**: unknown component names (the MOT misfiles them), duplicate
 components, licences written in a way the MOT rejects (`mot-license-not-spdx`, e.g. `Apache 2.0`),
 placeholder licence values (`mot-legacy-license-value`, e.g. `Component not included`), bad dates,
-and, across files, a release name used by two files (`mot-duplicate-release-name`: the MOT keys models
+a file in a `models/` folder not named after its release (`mot-file-name`), and, across files, a
+release name used by two files (`mot-duplicate-release-name`: the MOT keys models
 by name, so one would overwrite the other).
 """
 
@@ -89,7 +90,9 @@ def fill(rec: ModelRecord, doc: Located) -> None:
     rec.name = _text(doc, release, "release", "name")
     rec.version = _text(doc, release, "release", "version")
     if rec.name is not None:
-        rec.evidence["mot_release_name"] = rec.name  # for repository-level checks (duplicates, file name)
+        rec.evidence["mot_release_name"] = rec.name  # for repo_checks (the same name in two files)
+        if (problem := K.file_name_problem(doc, rec.name.value)) is not None:
+            rec.problems.append(problem)
     for key in LABELS:
         if (f := _text(doc, release, "release", key)) is not None and f.value.strip():
             rec.labels[key] = f

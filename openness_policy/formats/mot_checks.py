@@ -21,6 +21,7 @@ from openness_policy.sourcemap import Located
 MOT_URI = "https://github.com/lfai/model_openness_tool"
 NOT_SPDX = "mot-license-not-spdx"
 LEGACY = "mot-legacy-license-value"
+FILE_NAME = "mot-file-name"
 
 RULES = (
     RuleInfo(NOT_SPDX, "Licence is not written as the MOT's exact SPDX id",
@@ -36,6 +37,11 @@ RULES = (
              "included, with an invalid licence.",
              "Remove the component if it is not released; otherwise give its licence as an SPDX id, or write "
              "`unlicensed` when it is released without one.", "warning", MOT_URI, ("mot", "mof", "license")),
+    RuleInfo(FILE_NAME, "MOT model file named differently from its release",
+             "In the Model Openness Tool's repository each file in `models/` is named after its `release.name`, "
+             "the key the MOT imports it under; a file named otherwise usually describes another model than its "
+             "name says (a copy edited for another model, a renamed release).",
+             "Rename the file to `<release.name>.yml`, or correct `release.name`.", "warning", MOT_URI, ("mot",)),
     RuleInfo("mot-duplicate-release-name", "Two MOT files use the same release name",
              "The Model Openness Tool keys its records by `release.name`, so two files with the same name import as "
              "one model: the later file overwrites the earlier one's record.",
@@ -172,3 +178,17 @@ def _is_date(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def file_name_problem(doc: Located, name: object) -> Problem | None:
+    """In a ``models/`` folder (the MOT's layout), a file must be named ``<release.name>.yml``."""
+    import posixpath
+
+    if not isinstance(name, str) or not name.strip():
+        return None
+    folder, base = posixpath.split(doc.file)
+    stem, ext = posixpath.splitext(base)
+    if posixpath.basename(folder) != "models" or ext.lower() not in (".yml", ".yaml") or stem == name.strip():
+        return None
+    return Problem(FILE_NAME, f"the file is named '{base}' but describes release '{name.strip()}'",
+                   doc.pos("release", "name"), "warning", f"rename the file to '{name.strip()}{ext}' or fix release.name")
