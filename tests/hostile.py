@@ -78,3 +78,24 @@ def cli_subprocess(cwd: Path, *args: str, timeout: float = 60) -> subprocess.Com
     assert proc.returncode in (0, 1, 2), f"crashed with {proc.returncode}: {proc.stderr[-2000:]}"
     assert "Traceback" not in proc.stdout + proc.stderr, proc.stderr[-2000:]
     return proc
+
+
+def reference_glob(path: str, pattern: str) -> bool:
+    """The glob → regular expression translation the policy model used before (backtracking)."""
+    import re
+
+    out, i = [], 0
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif pattern[i] in "*?":
+            out.append("[^/]*" if pattern[i] == "*" else "[^/]")
+            i += 1
+        else:
+            out.append(re.escape(pattern[i]))
+            i += 1
+    return re.fullmatch("".join(out), path) is not None

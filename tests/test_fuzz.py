@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hostile import reference_glob
 from sarif_lint import lint
 
 from openness_policy.discover import Candidate
@@ -209,23 +210,6 @@ def test_policy_loading_is_a_policy_or_a_clean_user_error(tmp, doc, edits):
         PolicyLoader(registry, tmp).load_file(path)
     except UserError as exc:  # ConfigError included
         assert str(exc).strip()
-
-
-def reference_glob(path: str, pattern: str) -> bool:
-    import re
-
-    out, i = [], 0
-    while i < len(pattern):
-        if pattern.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-        elif pattern.startswith("**", i):
-            out.append(".*")
-            i += 2
-        else:
-            out.append({"*": "[^/]*", "?": "[^/]"}.get(pattern[i], re.escape(pattern[i])))
-            i += 1
-    return re.fullmatch("".join(out), path) is not None
 
 
 @BUDGET
