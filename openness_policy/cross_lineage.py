@@ -40,13 +40,13 @@ class Key:
 
 
 def keys_of(index: int, records: list) -> list[Key]:
+    from openness_policy.repo_checks import release_name
+
     out = []
     for rec in records:
         name = None if rec.name is None else _Value(rec.name.value)
         bases = tuple(_Base(_Value(b.ref.value), None if b.path is None else _Value(b.path.value)) for b in rec.lineage)
         hub = rec.evidence.get("hub_id")
-        from openness_policy.repo_checks import release_name
-
         out.append(Key(index, rec.path, name, bases, {"hub_id": hub} if isinstance(hub, str) else {},
                        release_name(rec)))
     return out
