@@ -65,9 +65,9 @@ def files_to_rejudge(keys: list[Key]) -> dict[int, set[int]]:
                 out.setdefault(f, {f}).update(files)
     if not any(k.lineage for k in keys):
         return out
-    from openness_policy.lineage import _index, bases_of
+    from openness_policy.lineage import bases_of, index
 
-    by_path, by_name = _index(keys)  # type: ignore[arg-type]  # keys quack like records here
+    by_path, by_name = index(keys)  # type: ignore[arg-type]  # keys quack like records here
     for key in keys:
         if not key.lineage:
             continue

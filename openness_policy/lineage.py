@@ -76,5 +76,3 @@ def _dedupe(facts: list[Fact]) -> list[Fact]:
             out.append(f)
     return out
 
-
-_index = index  # older name, kept for callers not yet updated
