@@ -1,21 +1,27 @@
-"""The repository through gitpython: resolving the base, listing changes, reading blobs.
+"""The repository through git's plumbing commands: resolving the base, listing changes, reading blobs.
 
-This is the only module that imports gitpython (inside functions: it is a heavy import and only
-``--diff-base`` needs it). Every failure a user can cause becomes a :class:`UserError` that says
-what to do.
+Every git command of ``--diff-base`` runs here, as a child process of the ``git`` on PATH, with
+arguments passed as a list (never through a shell); a revision a user typed is refused when it
+could read as an option. gitpython was used here first; its import alone (~100 ms) cost as much as a whole one-file
+run, and pull-request mode must stay within twice that (issue 6), so the handful of plumbing
+commands below are run directly. Every failure a user can cause becomes a :class:`UserError` that
+says what to do.
 """
 from __future__ import annotations
 
 import os
+import subprocess
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import IO, Callable
 
 from openness_policy.errors import UserError
 
 SHALLOW_FIX = ("this is a shallow clone: fetch the full history (actions/checkout with `fetch-depth: 0`, "
                "or `git fetch --unshallow`)")
 SYMLINK_MODE = 0o120000
+TIMEOUT = 300
 
 
 @dataclass(frozen=True)
@@ -25,61 +31,97 @@ class Change:
     old: str | None = None  # the path at the base (R, C, M, T, D); None when added
 
 
-def open_repo(root: Path) -> Any:
+@dataclass(frozen=True)
+class Repo:
+    working_tree_dir: str  # the work tree's top folder
+    git_dir: str
+
+    @property
+    def working_dir(self) -> str:
+        return self.working_tree_dir
+
+    def run(self, *args: str | bytes, check: bool = True) -> subprocess.CompletedProcess:
+        """``git ARGS`` in the work tree; raises :class:`GitError` when ``check`` and git fails."""
+        return _git(self.working_tree_dir, *args, check=check)
+
+
+class GitError(UserError):
+    """A git command failed where it should not have (a damaged repository, say): exit 2, with git's words."""
+
+    def __init__(self, args: tuple, code: int, stderr: bytes):
+        said = stderr.decode("utf-8", "replace").strip() or "no message"
+        super().__init__(f"--diff-base: `git {' '.join(_text(a) if isinstance(a, bytes) else a for a in args[:2])}` "
+                         f"failed (exit {code}): {said}")
+        self.code = code
+
+
+def _git(cwd: str | Path, *args: str | bytes, check: bool = True) -> subprocess.CompletedProcess:
     try:
-        import git
-    except ImportError as exc:  # gitpython refuses to import without a git executable
-        raise UserError(f"--diff-base needs git installed and on PATH ({exc})") from None
-    try:
-        return git.Repo(root, search_parent_directories=True)
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        proc = subprocess.run(["git", *args], cwd=cwd, capture_output=True, timeout=TIMEOUT, check=False)
+    except FileNotFoundError:
+        raise UserError("--diff-base needs git installed and on PATH") from None
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise UserError(f"--diff-base: running git failed ({exc})") from None
+    if check and proc.returncode != 0:
+        raise GitError(args, proc.returncode, proc.stderr)
+    return proc
+
+
+def _text(data: bytes) -> str:
+    return data.decode("utf-8", "surrogateescape")
+
+
+def open_repo(root: Path) -> Repo:
+    proc = _git(root, "rev-parse", "--show-toplevel", "--absolute-git-dir", check=False)
+    lines = _text(proc.stdout).splitlines()
+    if proc.returncode != 0 or len(lines) != 2:
         raise UserError(f"--diff-base needs a git repository, and {root} is not inside one; run from a clone "
-                        f"of the repository, or drop --diff-base to check every manifest") from None
+                        f"of the repository, or drop --diff-base to check every manifest")
+    return Repo(lines[0], lines[1])
 
 
-def is_shallow(repo: Any) -> bool:
+def is_shallow(repo: Repo) -> bool:
     return os.path.exists(os.path.join(repo.git_dir, "shallow"))
 
 
-def resolve(repo: Any, ref: str) -> str:
+def _commit(repo: Repo, rev: str) -> str | None:
+    proc = repo.run("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}", check=False)
+    sha = _text(proc.stdout).strip()
+    return sha if proc.returncode == 0 and sha else None
+
+
+def resolve(repo: Repo, ref: str) -> str:
     """The full commit id ``ref`` names, or a UserError saying how to make it available."""
-    import git
-
-    if not ref or ref.startswith("-"):
+    if not ref or ref.startswith("-") or "\0" in ref:
         raise UserError(f"--diff-base: '{ref}' is not a revision; give a branch, tag or commit id")
-    try:
-        return repo.commit(ref).hexsha
-    except (git.BadName, git.BadObject, ValueError, git.GitCommandError):
+    sha = _commit(repo, ref)
+    if sha is None:
         hint = SHALLOW_FIX if is_shallow(repo) else f"fetch it first (e.g. `git fetch origin {ref}`) or check the name"
-        raise UserError(f"--diff-base: unknown revision '{ref}' in {repo.working_dir}; {hint}") from None
+        raise UserError(f"--diff-base: unknown revision '{ref}' in {repo.working_dir}; {hint}")
+    return sha
 
 
-def merge_base(repo: Any, base: str, ref: str) -> str:
+def merge_base(repo: Repo, base: str, ref: str) -> str:
     """Where the work forked from ``base``: the changes to judge are the ones made since then."""
-    import git
-
-    try:
-        head = repo.head.commit.hexsha
-    except ValueError:  # no commit yet: everything in the work tree is new
+    head = _commit(repo, "HEAD")
+    if head is None:  # no commit yet: everything in the work tree is new
         return base
-    try:
-        found = repo.merge_base(base, head)
-    except git.GitCommandError:
-        found = []
-    if found:
-        return found[0].hexsha
+    proc = repo.run("merge-base", base, head, check=False)
+    found = _text(proc.stdout).strip()
+    if proc.returncode == 0 and found:
+        return found
     if is_shallow(repo):
         raise UserError(f"--diff-base: the history between '{ref}' and HEAD is missing; {SHALLOW_FIX}")
     return base  # unrelated histories: compare with the base as it is
 
 
-def changes(repo: Any, base: str) -> list[Change]:
+def changes(repo: Repo, base: str) -> list[Change]:
     """Files that differ between commit ``base`` and the work tree, untracked files included."""
-    raw = repo.git.diff("--name-status", "-z", "-M", "--no-color", "--no-ext-diff", "--no-textconv",
-                        "--ignore-submodules", base, "--", stdout_as_string=False)
-    out = _parse_name_status(raw.decode("utf-8", "surrogateescape"))
-    others = repo.git.ls_files("--others", "--exclude-standard", "-z", stdout_as_string=False)
-    out += [Change("?", p) for p in others.decode("utf-8", "surrogateescape").split("\0") if p]
+    raw = repo.run("diff", "--name-status", "-z", "-M", "--no-color", "--no-ext-diff", "--no-textconv",
+                   "--ignore-submodules", base, "--").stdout
+    out = _parse_name_status(_text(raw))
+    others = repo.run("ls-files", "--others", "--exclude-standard", "-z").stdout
+    out += [Change("?", p) for p in _text(others).split("\0") if p]
     return out
 
 
@@ -99,18 +141,45 @@ def _parse_name_status(text: str) -> list[Change]:
     return out
 
 
+@dataclass(frozen=True)
+class Entry:
+    mode: int
+    type: str  # blob, tree, commit (a submodule)
+    sha: str
+    size: int  # -1 for what is not a blob
+
+
 class BlobReader:
-    """Files of one commit, read from git objects. Never checks anything out."""
+    """Files of one commit, read from git objects. Never checks anything out.
 
-    def __init__(self, repo: Any, sha: str):
+    A folder's entries come from one ``git ls-tree`` (cached), file contents from one long-lived
+    ``git cat-file --batch`` process: the number of git processes does not grow with the files read.
+    """
+
+    def __init__(self, repo: Repo, sha: str):
         self.repo, self.sha = repo, sha
-        self.tree = repo.commit(sha).tree
+        self._folders: dict[str, dict[str, Entry]] = {}
+        self._cat: subprocess.Popen | None = None
 
-    def _item(self, path: str) -> Any | None:
-        try:
-            return self.tree / path
-        except KeyError:
-            return None
+    def _entries(self, folder: str) -> dict[str, Entry]:
+        folder = "" if folder in ("", ".") else folder.strip("/")
+        if folder not in self._folders:
+            proc = self.repo.run("ls-tree", "-z", "-l", f"{self.sha}:{folder}" if folder else self.sha,
+                                 check=False)
+            entries: dict[str, Entry] = {}
+            if proc.returncode == 0:
+                for line in _text(proc.stdout).split("\0"):
+                    if "\t" not in line:
+                        continue
+                    meta, name = line.split("\t", 1)
+                    mode, kind, sha, size = meta.split()
+                    entries[name] = Entry(int(mode, 8), kind, sha, int(size) if size.isdigit() else -1)
+            self._folders[folder] = entries
+        return self._folders[folder]
+
+    def _item(self, path: str) -> Entry | None:
+        folder, _, name = path.strip("/").rpartition("/")
+        return self._entries(folder).get(name)
 
     def exists(self, path: str) -> bool:
         item = self._item(path)
@@ -125,14 +194,54 @@ class BlobReader:
             raise ValueError("is a symbolic link in the base commit; not followed")
         if item.size > max_bytes:
             raise ValueError(f"is {item.size:,} bytes in the base commit, over the {max_bytes:,}-byte limit; not read")
-        return item.data_stream.read()
+        return self._blob(item.sha)
+
+    def _blob(self, sha: str) -> bytes | None:
+        if self._cat is None:
+            try:
+                self._cat = subprocess.Popen(["git", "cat-file", "--batch"], cwd=self.repo.working_tree_dir,
+                                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+            except OSError as exc:
+                raise UserError(f"--diff-base: running git failed ({exc})") from None
+            weakref.finalize(self, _stop, self._cat)
+        stdin, stdout = self._cat.stdin, self._cat.stdout
+        assert stdin is not None and stdout is not None
+        stdin.write(sha.encode("ascii") + b"\n")
+        stdin.flush()
+        header = stdout.readline().split()
+        if len(header) != 3 or header[1] != b"blob":
+            return None
+        data = _read_exactly(stdout, int(header[2]))
+        stdout.read(1)  # the newline after the contents
+        return data
 
     def names(self, folder: str) -> list[str]:
         """File names directly inside ``folder`` ("" for the top)."""
-        tree = self.tree if folder in ("", ".") else self._item(folder)
-        if tree is None or tree.type != "tree":
-            return []
-        return sorted(b.name for b in tree.blobs)
+        return sorted(n for n, e in self._entries(folder).items() if e.type == "blob")
+
+
+def _read_exactly(stream: IO[bytes], size: int) -> bytes:
+    chunks, left = [], size
+    while left > 0:
+        chunk = stream.read(left)
+        if not chunk:
+            raise UserError("--diff-base: git stopped while reading the base commit's files")
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    for stream in (proc.stdin, proc.stdout):
+        try:
+            if stream is not None:
+                stream.close()
+        except OSError:
+            pass
+    try:
+        proc.wait(timeout=5)
+    except subprocess.SubprocessError:
+        proc.kill()
 
 
 def files_without(root: Path, patterns: list[bytes], pathspecs: list[str]) -> set[str] | None:
@@ -143,11 +252,32 @@ def files_without(root: Path, patterns: list[bytes], pathspecs: list[str]) -> se
     symbolic link, a path outside ``pathspecs``) is simply not listed, so callers treat the answer
     as "these can be ruled out", never as "these are all there is". None when git fails.
     """
-    import subprocess
+    out = _grep(root, [b"-L"], patterns, pathspecs)
+    return None if out is None else {n for n in _text(out).split("\0") if n}
 
+
+def matching_lines(root: Path, patterns: list[bytes], pathspecs: list[str]) -> dict[str, list[str]] | None:
+    """Repo-relative path -> the lines holding any of ``patterns`` (matched as in :func:`files_without`),
+    for the files ``git grep`` searched. None when git fails or its answer cannot be read for certain
+    (a binary file, a NUL inside a line): the caller then falls back to reading files itself."""
+    out = _grep(root, [], patterns, pathspecs)
+    if out is None:
+        return None
+    found: dict[str, list[str]] = {}
+    for record in out.split(b"\n"):
+        if not record:
+            continue
+        path, sep, line = record.partition(b"\0")
+        if not sep or b"\0" in line:  # "Binary file ... matches", a NUL in a line, or a newline in a path
+            return None
+        found.setdefault(_text(path), []).append(_text(line))
+    return found
+
+
+def _grep(root: Path, mode: list[bytes], patterns: list[bytes], pathspecs: list[str]) -> bytes | None:
     if not patterns or not pathspecs:
         return None
-    cmd = [b"git", b"-c", b"grep.fallbackToNoIndex=false", b"grep", b"--full-name", b"-L",
+    cmd = [b"git", b"-c", b"grep.fallbackToNoIndex=false", b"grep", b"--full-name", *mode,
            b"-z", b"-i", b"-F", b"--no-color", b"--no-textconv"]
     for p in patterns:
         cmd += [b"-e", p]
@@ -155,20 +285,18 @@ def files_without(root: Path, patterns: list[bytes], pathspecs: list[str]) -> se
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "LANG", "GIT_GREP"))}
     env["LC_ALL"] = "C"
     try:
-        proc = subprocess.run(cmd, cwd=root, env=env, capture_output=True, timeout=300, check=False)
+        proc = subprocess.run(cmd, cwd=root, env=env, capture_output=True, timeout=TIMEOUT, check=False)
     except (OSError, subprocess.SubprocessError):
         return None
     if proc.returncode not in (0, 1) or proc.stderr.strip():
         return None
-    return {n for n in proc.stdout.decode("utf-8", "surrogateescape").split("\0") if n}
+    return proc.stdout
 
 
 def index_only(root: Path, pathspecs: list[str]) -> Callable[[], "set[str] | None"]:
     """Tracked files git reads from the index rather than the work tree (marked assume-unchanged or
     skip-worktree): ``git grep`` searches their indexed text, which may not be what is on disk.
     Started now, answered when the returned function is called (None when git fails)."""
-    import subprocess
-
     try:
         proc = subprocess.Popen([b"git", b"ls-files", b"-v", b"-z", b"--", *(os.fsencode(s) for s in pathspecs)],
                                 cwd=root, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
