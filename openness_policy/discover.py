@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -17,11 +16,39 @@ from openness_policy.errors import UserError
 SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".mypy_cache"}
 
 
-@dataclass(frozen=True)
 class Candidate:
-    path: Path  # as on disk (not resolved: symlinks are judged by the reader)
-    display: str  # repo-relative POSIX path, or the path as given when outside the repository
-    explicit: bool  # named on the command line (then a non-manifest is reported, not skipped)
+    """A file to judge. ``path`` is as on disk (not resolved: symlinks are judged by the reader);
+    ``display`` the repo-relative POSIX path, or the path as given when outside the repository;
+    ``explicit``: named on the command line (then a non-manifest is reported, not skipped).
+
+    A walk lists thousands of files of which a pull-request run reads a handful, so the ``Path`` is
+    made when first asked for."""
+
+    __slots__ = ("_path", "display", "explicit")
+
+    def __init__(self, path: Path | str, display: str, explicit: bool):
+        self._path, self.display, self.explicit = path, display, explicit
+
+    @property
+    def path(self) -> Path:
+        if type(self._path) is str:
+            self._path = Path(self._path)
+        return self._path  # type: ignore[return-value]
+
+    def _key(self) -> tuple:
+        return (str(self._path), self.display, self.explicit)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Candidate) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return f"Candidate(path={str(self._path)!r}, display={self.display!r}, explicit={self.explicit})"
+
+    def __reduce__(self) -> tuple:
+        return Candidate, (str(self._path), self.display, self.explicit)
 
 
 def find_root(start: Path) -> Path:
@@ -57,38 +84,40 @@ def _matcher(patterns: tuple[str, ...]) -> Callable[[str], bool]:
     return lambda name: regex.match(os.path.normcase(name)) is not None
 
 
-def _display_under(path: Path, root_prefix: str, root: Path) -> str:
-    """:func:`display_path` for a file git listed under the root: its text after the root's."""
-    text = str(path)
-    if text.startswith(root_prefix) and os.sep == "/" and "/." not in text and "//" not in text:
-        shown = text[len(root_prefix):]
-        try:
-            shown.encode("utf-8")
-        except UnicodeEncodeError:
-            shown = shown.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-        return shown
-    return display_path(path, root)
-
-
 def candidates(paths: Iterable[str], root: Path, patterns: tuple[str, ...]) -> list[Candidate]:
     out: dict[str, Candidate] = {}
     is_git = (root / ".git").exists()
     wanted = _matcher(patterns)
-    root_prefix = os.path.join(os.path.abspath(root), "")
     for raw in paths:
         p = Path(raw)
         if not os.path.lexists(p):
             raise UserError(f"{raw}: no such file or directory")
         if p.is_dir() and not p.is_symlink():
-            files = _git_files(p, root) if is_git else None
-            for f in (files if files is not None else _walk(p)):
+            listed = _git_files(p, root) if is_git else None
+            if listed is not None:
+                prefix = os.path.join(os.fspath(root), "")
+                for name in listed:
+                    if wanted(name.rpartition("/")[2]):
+                        c = Candidate(prefix + name, _shown(name), False)
+                        out.setdefault(c.display, c)
+                continue
+            for f in _walk(p):
                 if wanted(f.name):
-                    c = Candidate(f, _display_under(f, root_prefix, root), False)
+                    c = Candidate(f, display_path(f, root), False)
                     out.setdefault(c.display, c)
         else:
             c = Candidate(p, display_path(p, root), True)
             out[c.display] = c
     return [out[k] for k in sorted(out)]
+
+
+def _shown(name: str) -> str:
+    """:func:`display_path` of a path git listed (already repo-relative and POSIX)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        name = name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return name
 
 
 def _walk(top: Path) -> Iterable[Path]:
@@ -116,17 +145,29 @@ def _walk(top: Path) -> Iterable[Path]:
         pending.extend(reversed(subdirs))
 
 
-def _git_files(top: Path, root: Path) -> list[Path] | None:
+def _git_files(top: Path, root: Path) -> list[str] | None:
+    """Repo-relative paths of the files under ``top`` that git tracks or would (``.gitignore`` honoured),
+    without those deleted from the work tree; None when git cannot tell. One ``git ls-files`` call:
+    its status tags say which tracked files are gone, so no file is looked at from here."""
     import subprocess
 
     try:
         proc = subprocess.run(
-            ["git", "-c", "core.quotepath=off", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--",
-             os.path.abspath(top)],
+            ["git", "-c", "core.quotepath=off", "ls-files", "-z", "-t", "--cached", "--others", "--deleted",
+             "--exclude-standard", "--", os.path.abspath(top)],
             cwd=root, capture_output=True, timeout=120, check=False)
     except (OSError, subprocess.SubprocessError):
         return None
     if proc.returncode != 0:
         return None
-    names = [n for n in proc.stdout.decode("utf-8", "surrogateescape").split("\0") if n]
-    return [root / n for n in names if os.path.lexists(root / n)]
+    entries = [e for e in proc.stdout.decode("utf-8", "surrogateescape").split("\0") if len(e) > 2]
+    deleted = {e[2:] for e in entries if e[0] == "R"}
+    names = []
+    for e in entries:
+        tag, name = e[0], e[2:]
+        if tag == "R" or name in deleted:
+            continue
+        if tag == "S" and not os.path.lexists(os.path.join(root, name)):  # skip-worktree: maybe not checked out
+            continue
+        names.append(name)
+    return list(dict.fromkeys(names))

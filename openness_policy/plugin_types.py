@@ -30,6 +30,11 @@ class FormatSpec:
     load: Callable[[Source], "list[ModelRecord]"]
     priority: int = 0  # higher is asked first
     docs: str = ""  # detection rule and mapping table, for the README and `plugins`
+    # The mapping keys a record's name is read from: its name (lower case) is one such key's scalar
+    # value, or ends with "/" and that value (group/name), or is a folder name in the file's path.
+    # A key matches every key ending with it ("name" covers "model_name"). Pull-request mode then
+    # skips files that merely mention a base model's name; None (unknown): every such file is read.
+    name_keys: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)

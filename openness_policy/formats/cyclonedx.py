@@ -148,4 +148,4 @@ as a released `datasets` component (a BOM names data; it does not show that the 
 def register_formats(register):
     register(FormatSpec(
         name=NAME, description="CycloneDX 1.5-1.7 ML-BOM (JSON), one record per machine-learning-model component",
-        filenames=PATTERNS, detect=detect, load=load, priority=50, docs=DOCS))
+        filenames=PATTERNS, detect=detect, load=load, priority=50, docs=DOCS, name_keys=("name",)))

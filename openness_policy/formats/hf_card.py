@@ -176,4 +176,4 @@ one is reported and does not apply); the expiry date is optional.
 def register_formats(register):
     register(FormatSpec(
         name=FORMAT, description="Hugging Face model card (README.md with YAML front matter)",
-        filenames=PATTERNS, detect=detect, load=load, priority=50, docs=DOCS))
+        filenames=PATTERNS, detect=detect, load=load, priority=50, docs=DOCS, name_keys=("model_name", "name")))

@@ -168,7 +168,7 @@ def _components(rec: ModelRecord, doc: Located) -> None:
 def register_formats(register):
     register(FormatSpec(
         name="mot", description="Model Openness Tool model file (framework + release YAML)",
-        filenames=("*.yml", "*.yaml"), detect=detect, load=load, priority=50, docs=DOCS))
+        filenames=("*.yml", "*.yaml"), detect=detect, load=load, priority=50, docs=DOCS, name_keys=("name",)))
 
 
 @hookimpl

@@ -137,4 +137,4 @@ def register_formats(register):
     register(FormatSpec(
         name="native", description="openness-policy's own YAML manifest (*.openness.yaml)",
         filenames=PATTERNS, detect=detect, load=load, priority=100,
-        docs=DOCS))
+        docs=DOCS, name_keys=("name",)))

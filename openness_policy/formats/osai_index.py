@@ -236,4 +236,4 @@ libraries, intermediate parameters and sample outputs (the index has no such dim
 def register_formats(register):
     register(FormatSpec(
         name=NAME, description="European Open Source AI Index entry (osai-index.eu YAML), one record per file",
-        filenames=PATTERNS, detect=detect, load=load, priority=40, docs=DOCS))
+        filenames=PATTERNS, detect=detect, load=load, priority=40, docs=DOCS, name_keys=("name",)))

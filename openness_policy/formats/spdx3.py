@@ -233,4 +233,4 @@ such as `source` are not taken as components), `dependsOn` libraries, `hasVarian
 def register_formats(register):
     register(FormatSpec(
         name=NAME, description="SPDX 3.0.x AI profile (JSON-LD), one record per ai_AIPackage",
-        filenames=PATTERNS, detect=detect, load=load, priority=50, docs=DOCS))
+        filenames=PATTERNS, detect=detect, load=load, priority=50, docs=DOCS, name_keys=("name",)))

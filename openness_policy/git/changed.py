@@ -10,8 +10,9 @@ the models looked for, so a change to one manifest among thousands reads only wh
 from __future__ import annotations
 
 import posixpath
+import re
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Protocol
 
 from openness_policy.discover import Candidate
 from openness_policy.record import ModelRecord
@@ -55,15 +56,20 @@ def _needles(records: Iterable[ModelRecord]) -> set[str]:
 
 
 def _bases_named(records: Iterable[ModelRecord]) -> tuple[set[str], set[str]]:
-    """The manifest paths of ``records``' bases, and text their manifests must contain (lower case)."""
+    """The manifest paths of ``records``' bases, and the names they give them (lower case)."""
     paths: set[str] = set()
-    needles: set[str] = set()
+    refs: set[str] = set()
     for r in records:
         for b in r.lineage:
             if b.path is not None:
                 paths.add(posixpath.normpath(posixpath.join(posixpath.dirname(r.path), str(b.path.value))))
-            needles.add(str(b.ref.value).lower().rsplit("/", 1)[-1])
-    return paths, needles
+            refs.add(str(b.ref.value).lower())
+    return paths, refs
+
+
+def _segment(ref: str) -> str:
+    """Text a manifest naming a model ``ref`` must contain: its last path segment."""
+    return ref.rsplit("/", 1)[-1]
 
 
 def select(found: list[Candidate], cs: ChangeSet, load: Loader, mentions: "Mentions",
@@ -82,7 +88,7 @@ def select(found: list[Candidate], cs: ChangeSet, load: Loader, mentions: "Menti
             chosen[c.display] = load(c)
     changed = [r for d in manifests for r in chosen[d]] + [r for recs in gone.values() for r in recs]
     # what the first rounds here and in context() look for, in one search
-    mentions.prefetch(_needles(changed) | _bases_named([r for recs in chosen.values() for r in recs])[1])
+    mentions.prefetch(_needles(changed) | {_segment(r) for r in _bases_named([r for rs in chosen.values() for r in rs])[1]})
     _dependents(found, chosen, changed, load, mentions)
     return {c.display: chosen[c.display] for c in found if c.display in chosen}
 
@@ -120,7 +126,7 @@ def context(found: list[Candidate], chosen: dict[str, list[ModelRecord]], load: 
         paths, needles = _bases_named(pending)
         new: list[ModelRecord] = []
         rest = [c for c in found if c.display not in chosen and c.display not in out]
-        named = {c.display for c in mentions.among([c for c in rest if c.display not in paths], needles)}
+        named = {c.display for c in mentions.defining([c for c in rest if c.display not in paths], needles)}
         for c in rest:
             if c.display not in paths and c.display not in named:
                 continue
@@ -134,8 +140,10 @@ def context(found: list[Candidate], chosen: dict[str, list[ModelRecord]], load: 
 
 
 # Non-ASCII text whose lower case holds ASCII letters ("İ" -> "i̇", the Kelvin sign -> "k"), and the
-# byte-order marks of UTF-16 text: a file holding any of these is read, never ruled out by git grep.
-_GUARDS = ("\u0130".encode("utf-8"), "\u212a".encode("utf-8"), b"\xff\xfe", b"\xfe\xff")
+# byte-order marks of UTF-16 text: git reports every line holding one of these, so it is checked here.
+# A backslash may start an escape that spells a name in other letters ("OL\x4Do"): such lines are
+# never taken as not naming a model.
+_GUARDS = ("\u0130".encode("utf-8"), "\u212a".encode("utf-8"), b"\xff\xfe", b"\xfe\xff", b"\\")
 
 
 def _fragment(needle: str) -> str:
@@ -145,51 +153,108 @@ def _fragment(needle: str) -> str:
     return max(runs, key=len)
 
 
-class Mentions:
-    """Which candidates' text contains any of some needles (lower case), as a cheap filter before loading.
+# One ``key: value`` per line, YAML block style or pretty-printed JSON: an optional "- " list marker,
+# a plain or quoted key, and a value that is a whole scalar on this line (quoted without escapes, or
+# plain without flow indicators, ": " or " #"), then perhaps a JSON comma or a comment.
+_KEY_VALUE = re.compile(r"""[ \t]*(?:-[ \t]+)*(?:"(?P<dk>[^"\\]*)"|'(?P<sk>[^']*)'|(?P<pk>[A-Za-z0-9_][A-Za-z0-9_. /-]*?))"""
+                        r"""[ \t]*:[ \t]+(?:"(?P<dv>[^"\\]*)"[ \t]*,?|'(?P<sv>(?:[^']|'')*)'[ \t]*,?|"""
+                        r"""(?P<pv>[A-Za-z0-9_./(][^#,\[\]{}]*?))(?:[ \t]+#.*)?[ \t\r]*""")
 
-    ``grep(patterns)`` (one ``git grep`` over the repository) names files known to hold none of the
-    patterns; only the others are read, each at most once, and checked exactly like the text filter
-    always was: ``needle in text.lower()``. When git searched for exactly the needles, the files it
-    found are loaded without that check (what it found holds a needle, or a guard: loading one more
-    file never changes which are chosen, lineage does); files named on the command line, which git
-    may not have searched, are always checked.
+
+def may_name(line: str, refs: set[str], keys: tuple[str, ...]) -> bool:
+    """False only when ``line`` certainly does not give a model one of the names ``refs`` (lower case):
+    a single ``key: value`` line whose key is not a name key (``keys``, matched as a suffix), or whose
+    value is not one of the names (nor its last ``/`` part). Anything else, such as a value continued
+    on the next line, a flow mapping, an anchor, a tag or an escape, may."""
+    m = _KEY_VALUE.fullmatch(line)
+    if m is None or ": " in (m["pv"] or ""):
+        return True
+    key = (m["dk"] if m["dk"] is not None else m["sk"] if m["sk"] is not None else m["pk"]).strip().lower()
+    if not key.endswith(keys):
+        return False
+    value = m["dv"] if m["dv"] is not None else m["sv"].replace("''", "'") if m["sv"] is not None else m["pv"]
+    value = value.strip().lower()
+    return any(ref == value or ref.endswith("/" + value) for ref in refs)
+
+
+class Mentions:
+    """Which candidates may matter to a search for some models, as a cheap filter before loading.
+
+    ``search`` (:class:`openness_policy.git.pr.GitSearch`: one ``git grep`` per set of needles) gives the
+    lines holding a needle or a guard, for the files git read from the work tree; those files are
+    decided from their lines alone: :meth:`among` keeps files whose text contains a needle (exactly
+    ``needle in text.lower()``), :meth:`defining` files that may give a model one of some names. Other
+    files (untracked, named on the command line, outside the searched folders), or every file when
+    git cannot help, are read, each at most once, and kept when their text contains a needle.
     """
 
-    def __init__(self, read: Callable[[Candidate], str | None],
-                 grep: Callable[[list[bytes]], "set[str] | None"] | None = None):
-        self.read, self.grep = read, grep
+    def __init__(self, read: Callable[[Candidate], str | None], search: "Search | None" = None,
+                 name_keys: tuple[str, ...] | None = None):
+        self.read, self.search, self.name_keys = read, search, name_keys
         self.texts: dict[str, str] = {}
-        self.searched: list[tuple[set[str], set[str]]] = []  # (fragments, files holding none of them)
-
-    def among(self, cands: list[Candidate], needles: set[str]) -> list[Candidate]:
-        needles = {n for n in needles if n}
-        if not needles or not cands:
-            return []
-        ruled_out, exact = self._ruled_out(needles)
-        return [c for c in cands if c.display not in ruled_out
-                and ((exact and not c.explicit) or self._contains(c, needles))]
+        self.searched: list[tuple[set[str], tuple[dict[str, list[str]], set[str]] | None]] = []
 
     def prefetch(self, needles: set[str]) -> None:
         """Search for all of ``needles`` at once, for later calls that look for some of them."""
-        if {n for n in needles if n}:
-            self._ruled_out({n for n in needles if n})
+        self._lines({n for n in needles if n})
 
-    def _ruled_out(self, needles: set[str]) -> tuple[set[str], bool]:
-        """Files known to hold none of ``needles``, and whether every other one holds one of them
-        (or a guard): true when git searched for exactly ``needles``."""
+    def among(self, cands: list[Candidate], needles: set[str]) -> list[Candidate]:
+        """The candidates whose text contains one of ``needles`` (lower case)."""
+        needles = {n for n in needles if n}
+        if not needles or not cands:
+            return []
+        found = self._lines(needles)
+        if found is None:
+            return [c for c in cands if self._contains(c, needles)]
+        lines, searched = found
+        return [c for c in cands if (any(n in ln.lower() for ln in lines.get(c.display, ()) for n in needles)
+                                     if c.display in searched else self._contains(c, needles))]
+
+    def defining(self, cands: list[Candidate], refs: set[str]) -> list[Candidate]:
+        """The candidates whose records may be named one of ``refs`` (lower case, as lineage names
+        bases). Without name keys for every format, the files mentioning a name's last part."""
+        refs = {r for r in refs if r}
+        needles = {r.rsplit("/", 1)[-1] for r in refs} - {""}
+        if not needles or not cands:
+            return []
+        keys = self.name_keys
+        found = self._lines(needles)
+        if keys is None or found is None or any(ch in r for r in refs for ch in ":#'\"\n\\"):
+            return self.among(cands, needles)
+        lines, searched = found
+        out = []
+        for c in cands:
+            if c.display not in searched:
+                keep = self._contains(c, needles)
+            else:
+                shown = c.display.lower()
+                keep = (any(n in shown for n in needles) and not needles.isdisjoint(shown.split("/")[:-1])  # a folder
+                        or any(may_name(ln, refs, keys) for ln in lines.get(c.display, ())
+                               if any(n in ln.lower() for n in needles) or not ln.isascii() or "\\" in ln))
+            if keep:
+                out.append(c)
+        return out
+
+    def _lines(self, needles: set[str]) -> tuple[dict[str, list[str]], set[str]] | None:
+        """git's lines for a search covering ``needles`` (one search serves any subset of an earlier one)."""
+        if self.search is None or not needles:
+            return None
         frags = {_fragment(n).lower() for n in needles}
-        if self.grep is None or "" in frags:
-            return set(), False
-        for done, none in self.searched:  # a file holding none of a superset holds none of these
+        if "" in frags:
+            return None
+        for done, answer in self.searched:
             if frags <= done:
-                return none, frags == done == needles
-        found = self.grep(sorted(f.encode("ascii") for f in frags) + list(_GUARDS))
-        self.searched.append((frags, found or set()))
-        return found or set(), found is not None and frags == needles
+                return answer
+        answer = self.search.lines(sorted(f.encode("ascii") for f in frags) + list(_GUARDS))
+        self.searched.append((frags, answer))
+        return answer
 
     def _contains(self, c: Candidate, needles: set[str]) -> bool:
         if c.display not in self.texts:
             self.texts[c.display] = (self.read(c) or "").lower()
         text = self.texts[c.display]
         return any(n in text for n in needles)
+
+
+class Search(Protocol):
+    def lines(self, patterns: list[bytes]) -> tuple[dict[str, list[str]], set[str]] | None: ...

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from openness_policy.discover import Candidate, candidates
 from openness_policy.findings import ModelResult, Report
@@ -55,7 +55,9 @@ def run_pr(opts: Any, registry: Any, root: Path, cwd: Path) -> Report:
             gone[path] = at_fork.load(path, path, formats, opts.max_bytes, engine.load_source)
         return gone[path]
 
-    mentions = Mentions(lambda c: _read(c, root, opts.max_bytes), _grep(repo, root, opts.paths, engine.patterns(formats)))
+    keys = [f.name_keys for f in formats]
+    mentions = Mentions(lambda c: _read(c, root, opts.max_bytes), _search(repo, root, opts.paths, engine.patterns(formats)),
+                        None if any(k is None for k in keys) else tuple(sorted({k for ks in keys for k in ks})))
     chosen = select(found, cs, load, mentions, removed)
     bases = context(found, chosen, load, mentions)  # judged for lineage only, never reported
     records = [r for recs in (*chosen.values(), *bases.values()) for r in recs]
@@ -88,28 +90,39 @@ def _without(report: Report, paths: set[str]) -> Report:
     return report
 
 
-def _grep(repo: Any, root: Path, paths: list[str], patterns: tuple[str, ...]) -> Callable[[list[bytes]], set[str] | None] | None:
-    """``git grep`` over the manifests the command's paths can hold: one call rules out the files
-    that cannot name a changed model, so only the others are read (None: git cannot help here)."""
-    from openness_policy.git.repo import files_without, index_only
+class GitSearch:
+    """``git grep`` over the manifests the command's paths can hold, answered only for the files git
+    read from the work tree (:func:`openness_policy.git.repo.searched_files`)."""
 
+    def __init__(self, root: Path, specs: list[str]):
+        from openness_policy.git.repo import searched_files
+
+        self.root, self.specs = root, specs
+        self._searched = searched_files(root, specs)  # runs alongside the first search
+        self._known: list[set[str] | None] = []
+
+    def lines(self, patterns: list[bytes]) -> tuple[dict[str, list[str]], set[str]] | None:
+        """(path -> its lines holding a pattern, the files searched), or None when git cannot tell."""
+        from openness_policy.git.repo import matching_lines
+
+        found = matching_lines(self.root, patterns, self.specs)
+        if not self._known:
+            self._known.append(self._searched())
+        searched = self._known[0]
+        if found is None or searched is None:
+            return None
+        return {p: ls for p, ls in found.items() if p in searched}, searched
+
+
+def _search(repo: Any, root: Path, paths: list[str], patterns: tuple[str, ...]) -> GitSearch | None:
+    """A search over the folders in ``paths`` (None: git cannot help here, every file is read)."""
     try:
         if Path(os.path.realpath(repo.working_tree_dir)) != Path(os.path.realpath(root)):
             return None
     except (TypeError, OSError):
         return None
     specs = _pathspecs(paths, root, patterns)
-    if not specs:
-        return None
-    stale: list[set[str] | None] = []
-
-    def grep(needles: list[bytes]) -> set[str] | None:
-        answer = None if stale else index_only(root, specs)  # runs alongside the first search
-        found = files_without(root, needles, specs)
-        if answer is not None:
-            stale.append(answer())
-        return None if found is None or stale[0] is None else found - stale[0]
-    return grep
+    return GitSearch(root, specs) if specs else None
 
 
 def _pathspecs(paths: list[str], root: Path, patterns: tuple[str, ...]) -> list[str]:

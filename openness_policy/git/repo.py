@@ -238,10 +238,7 @@ def _stop(proc: subprocess.Popen) -> None:
                 stream.close()
         except OSError:
             pass
-    try:
-        proc.wait(timeout=5)
-    except subprocess.SubprocessError:
-        proc.kill()
+    proc.wait()  # cat-file ends at the end of its input
 
 
 def files_without(root: Path, patterns: list[bytes], pathspecs: list[str]) -> set[str] | None:
@@ -293,25 +290,31 @@ def _grep(root: Path, mode: list[bytes], patterns: list[bytes], pathspecs: list[
     return proc.stdout
 
 
-def index_only(root: Path, pathspecs: list[str]) -> Callable[[], "set[str] | None"]:
-    """Tracked files git reads from the index rather than the work tree (marked assume-unchanged or
-    skip-worktree): ``git grep`` searches their indexed text, which may not be what is on disk.
-    Started now, answered when the returned function is called (None when git fails)."""
+def searched_files(root: Path, pathspecs: list[str]) -> Callable[[], "set[str] | None"]:
+    """The files ``git grep`` reads from the work tree under ``pathspecs``: tracked regular files, not
+    marked assume-unchanged or skip-worktree (git searches their *indexed* text, which may not be what
+    is on disk), not symbolic links (git searches the link's text, not the file it points to), not
+    unmerged. Started now, answered when the returned function is called (None when git fails)."""
     try:
-        proc = subprocess.Popen([b"git", b"ls-files", b"-v", b"-z", b"--", *(os.fsencode(s) for s in pathspecs)],
+        proc = subprocess.Popen([b"git", b"ls-files", b"-v", b"-s", b"-z", b"--", *(os.fsencode(s) for s in pathspecs)],
                                 cwd=root, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     except (OSError, ValueError):
         return lambda: None
 
     def answer() -> set[str] | None:
         try:
-            out, _ = proc.communicate(timeout=120)
+            out, _ = proc.communicate(timeout=TIMEOUT)
         except subprocess.SubprocessError:
             proc.kill()
             proc.communicate()
             return None
         if proc.returncode != 0:
             return None
-        entries = out.decode("utf-8", "surrogateescape").split("\0")
-        return {e[2:] for e in entries if len(e) > 2 and (e[0].islower() or e[0] == "S")}
+        found = set()
+        for entry in _text(out).split("\0"):
+            meta, _, path = entry.partition("\t")
+            parts = meta.split(" ")
+            if len(parts) == 4 and parts[0] == "H" and parts[1] in ("100644", "100755") and parts[3] == "0":
+                found.add(path)
+        return found
     return answer
