@@ -228,46 +228,9 @@ def judge(records: list[ModelRecord], registry: Any, policy: Policy, catalog: An
     ``before`` (pull-request mode) maps a manifest path to its models' results at the base commit;
     the built-in ``regression`` rule compares each current model with its earlier self.
     """
-    from openness_policy.classify.verdict import classify
-    from openness_policy.policy.context import EvalContext
-    from openness_policy.policy.evaluate import evaluate_model, rule_index
-    from openness_policy.policy.waive import apply_suppressions, apply_waivers, waiver_findings
+    from openness_policy.policy.evaluate import judge_records
 
-    from openness_policy.lineage import link
-
-    link(records)  # derivatives inherit their bases' licences (bases described in this repository)
-    from openness_policy.repo_checks import mark_duplicate_names
-
-    mark_duplicate_names(records)  # checks that need every record of the run
-    today = opts.date
-    meta = rule_index(registry, policy)
-    findings: list[Finding] = []
-    models: list[ModelResult] = []
-    by_key: dict[str, ModelRecord] = {}
-    for rec in records:
-        cls = classify(rec, catalog)
-        ctx = EvalContext(rec, cls, catalog, registry, today, policy.settings)
-        found = evaluate_model(ctx, policy)
-        result = ModelResult(rec, cls)
-        if before is not None:
-            from openness_policy.regression import findings as regressions
-
-            found += regressions(ctx, result, before.get(rec.path, []), policy)
-        found += apply_suppressions(found, rec, today, meta)
-        findings.extend(found)
-        models.append(result)
-        by_key[rec.path + "\0" + rec.display_name] = rec
-    apply_waivers(findings, by_key, policy, today)
-    findings.extend(waiver_findings(policy, today, meta))
-    # SARIF rules[]: the policy's own rules (evaluated, even when clean) and every rule with a result.
-    rules = {r.info.id: r.info for r in policy.rules}
-    if before is not None:
-        from openness_policy.regression import REGRESSION
-
-        rules[REGRESSION.id] = REGRESSION  # evaluated on every changed model, even when clean
-    for f in findings:
-        rules.setdefault(f.rule.id, f.rule)
-    findings.sort(key=Finding.sort_key)
+    findings, models, rules = judge_records(records, registry, policy, catalog, opts.date, before)
     live = [f for f in findings if f.suppressed_by is None]
     hidden = [f for f in findings if f.suppressed_by is not None]
     return Report(live, hidden, models, rules, files=files, fail_on=opts.fail_on, tool_version=__version__)

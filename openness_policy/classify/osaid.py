@@ -26,6 +26,7 @@ class OsaidVerdict:
     meets: bool
     missing: list[str] = field(default_factory=list)
     items: dict[str, str] = field(default_factory=dict)  # slug -> "ok" | reason
+    notes: dict[str, str] = field(default_factory=dict, compare=False, repr=False)  # slug -> its line in missing
 
     @property
     def status(self) -> str:
@@ -36,34 +37,28 @@ def osaid_status(rec: ModelRecord, verdict_of: Callable[[str], object | None]) -
     """``verdict_of(slug)`` gives the LicenseVerdict that applies to a component, or None."""
     out = OsaidVerdict(True)
 
+    def fail(slug: str, state: str, text: str) -> None:
+        out.items[slug] = state
+        out.missing.append(text)
+        out.notes[slug] = text
+
     def need(slug: str, osi: bool) -> None:
         comp = C.BY_SLUG[slug]
         if slug not in rec.components:
-            out.items[slug] = "missing"
-            out.missing.append(f"{comp.name}: not released")
-            return
+            return fail(slug, "missing", f"{comp.name}: not released")
         v = verdict_of(slug)
         if v is None:
-            out.items[slug] = "unlicensed"
-            out.missing.append(f"{comp.name}: no licence")
-            return
+            return fail(slug, "unlicensed", f"{comp.name}: no licence")
         if not v.known:
-            out.items[slug] = "unknown licence"
-            out.missing.append(f"{comp.name}: licence not identified ({v.expression})")
-            return
+            return fail(slug, "unknown licence", f"{comp.name}: licence not identified ({v.expression})")
         restrictions = sorted({c.id for c in v.clauses} & USE_RESTRICTIONS)
         if restrictions:
-            out.items[slug] = "use restrictions"
-            out.missing.append(f"{comp.name}: licence {v.expression} restricts use ({', '.join(restrictions)})")
-            return
+            return fail(slug, "use restrictions",
+                        f"{comp.name}: licence {v.expression} restricts use ({', '.join(restrictions)})")
         if osi and not v.osi_approved:
-            out.items[slug] = "not OSI-approved"
-            out.missing.append(f"{comp.name}: licence {v.expression} is not OSI-approved")
-            return
+            return fail(slug, "not OSI-approved", f"{comp.name}: licence {v.expression} is not OSI-approved")
         if not osi and not (v.open or v.osi_approved):
-            out.items[slug] = "not open terms"
-            out.missing.append(f"{comp.name}: licence {v.expression} is not an open licence")
-            return
+            return fail(slug, "not open terms", f"{comp.name}: licence {v.expression} is not an open licence")
         out.items[slug] = "ok"
 
     for slug in CODE:
@@ -75,8 +70,7 @@ def osaid_status(rec: ModelRecord, verdict_of: Callable[[str], object | None]) -
     if docs:
         need(docs[0], osi=False)
     else:
-        out.items["technical-report"] = "missing"
-        out.missing.append("Technical report or Research paper: not released")
+        fail("technical-report", "missing", "Technical report or Research paper: not released")
     out.meets = not out.missing
     return out
 

@@ -59,20 +59,20 @@ def classify(rec: ModelRecord, catalog: Any) -> Classification:
         comp_verdicts[C.WEIGHTS] = wv
     osaid = osaid_status(rec, lambda slug: comp_verdicts.get(slug))
     level = openness_level(rec, wfact, wv, osaid.meets)
-    inputs = [ComponentInput(slug, None if c.license is None else str(c.license.value or ""))
-              for slug, c in rec.components.items()]
+    inputs = tuple([(slug, None if c.license is None else str(c.license.value or ""))
+                    for slug, c in rec.components.items()])
     globals_ = {slot: (str(f.value) if f.value is not None else None) for slot, f in rec.licenses.items()}
 
     def is_osi_or_fsf(spdx_id: str) -> bool:
         flags = catalog.spdx_flags(spdx_id)
         return bool(flags and (flags[0] or flags[1]))
 
-    key = (tuple(inputs), tuple(globals_.items()))
+    key = (inputs, tuple(globals_.items()))  # plain tuples: cheaper to hash than ComponentInputs
     hit = _MOF_SEEN.get(key)
     if hit is not None and hit[0] is catalog:  # the same components and licences: the same (immutable) result
         mof = hit[1]
     else:
-        mof = classify_mof(inputs, globals_, is_osi_or_fsf=is_osi_or_fsf)
+        mof = classify_mof([ComponentInput(slug, lic) for slug, lic in inputs], globals_, is_osi_or_fsf=is_osi_or_fsf)
         if len(_MOF_SEEN) >= _MOF_SEEN_MAX:
             _MOF_SEEN.clear()
         _MOF_SEEN[key] = (catalog, mof)  # the catalogue is held, so its id is never reused while cached

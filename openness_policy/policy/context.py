@@ -1,10 +1,12 @@
 """What a requirement check sees: one model, its verdicts, the licence catalogue and today."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from openness_policy.plugin_types import Violation
+
+COMBINATORS = ("all", "any", "not")
 
 
 @dataclass
@@ -15,6 +17,8 @@ class EvalContext:
     registry: Any  # Registry
     today: str  # ISO date
     settings: dict[str, Any]
+    # Where a finding about each MOF component points, found once per model (several rules ask).
+    component_pos: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def check(self, req: dict) -> list[Violation]:
         """Violations of one requirement (combinators included); empty when it holds."""

@@ -24,6 +24,7 @@ AB2013_EXEMPT = {  # §3111(b), from secondary sources (research B3): not yet ch
 OSAID_ITEMS = CODE + OPEN_TERMS + ("technical-report",)
 MOF_PASS = ("pass", "conditional")
 _ROMAN = {1: "I", 2: "II", 3: "III"}
+EITHER_DOCUMENT = "Technical report or Research paper"  # osaid_status's line when neither is released
 
 
 def check_eu_gpai(value: dict, ctx: Any) -> list[Violation]:
@@ -95,15 +96,24 @@ def check_ab2013(value: bool, ctx: Any) -> list[Violation]:
     return [Violation(("AB 2013 applies: " if applies else "AB 2013 does not apply: ") + why, pos)]
 
 
-def _component_pos(rec: Any, slug: str) -> Pos:
-    if slug in rec.components:
-        fact, _ = rec.component_license(slug)
-        return fact.pos if fact is not None else rec.components[slug].pos
-    return rec.anchor(f"components.{slug}")
+def _component_pos(ctx: Any, slug: str) -> Pos:
+    """The component's licence, else the component, else where it would go; remembered per model."""
+    known = getattr(ctx, "component_pos", None)  # a context made by a plugin may not have it
+    pos = known.get(slug) if known is not None else None
+    if pos is None:
+        rec = ctx.record
+        if slug in rec.components:
+            fact, _ = rec.component_license(slug)
+            pos = fact.pos if fact is not None else rec.components[slug].pos
+        else:
+            pos = rec.anchor(f"components.{slug}")
+        if known is not None:
+            known[slug] = pos
+    return pos
 
 
 def check_osaid_component(value: str, ctx: Any) -> list[Violation]:
-    osaid, rec = ctx.classification.osaid, ctx.record
+    osaid = ctx.classification.osaid
     slug = value
     if value == "technical-report":
         slug = next((s for s in ("technical-report", "research-paper") if s in osaid.items), "technical-report")
@@ -111,19 +121,36 @@ def check_osaid_component(value: str, ctx: Any) -> list[Violation]:
     if state == "ok":
         return []
     name = C.BY_SLUG[slug].name
-    prefixes = (name, "Technical report or Research paper") if value == "technical-report" else (name,)
-    text = next((m for m in osaid.missing if m.startswith(prefixes)), f"{name}: {state}")
-    return [Violation(f"OSAID 1.0 item not met: {text}", _component_pos(rec, slug), slug)]
+    prefixes = (name, EITHER_DOCUMENT) if value == "technical-report" else (name,)
+    # The item's own line of ``missing`` is the first that starts with its name, unless another item's
+    # line may start with that name too (then the lines are searched, as the message has always said).
+    text = osaid.notes.get(slug) if (value, slug) not in _SHARED_PREFIX else None
+    if text is None:
+        text = next((m for m in osaid.missing if m.startswith(prefixes)), f"{name}: {state}")
+    return [Violation(f"OSAID 1.0 item not met: {text}", _component_pos(ctx, slug), slug)]
+
+
+def _shared_prefixes() -> frozenset[tuple[str, str]]:
+    """(rule value, item slug) pairs whose search prefixes begin another item's line of ``missing``."""
+    heads = {s: (C.BY_SLUG[s].name,) for s in CODE + OPEN_TERMS + ("research-paper",)}
+    heads["technical-report"] = (C.BY_SLUG["technical-report"].name, EITHER_DOCUMENT)
+    out = set()
+    for value in OSAID_ITEMS:
+        for slug in (("technical-report", "research-paper") if value == "technical-report" else (value,)):
+            prefixes = (C.BY_SLUG[slug].name, EITHER_DOCUMENT) if value == "technical-report" else (C.BY_SLUG[slug].name,)
+            if any(h.startswith(prefixes) for other, hs in heads.items() if other != slug for h in hs):
+                out.add((value, slug))
+    return frozenset(out)
 
 
 def check_mof_component(value: str, ctx: Any) -> list[Violation]:
-    mof, rec = ctx.classification.mof, ctx.record
-    status = _StatusOf(mof.components)
-    if status[value].status in MOF_PASS:
+    items = ctx.classification.mof.components
+    s = _status(items, value)
+    if s.status in MOF_PASS:
         return []
-    if value == C.TECHNICAL_REPORT and status[C.RESEARCH_PAPER].status in MOF_PASS:
+    if value == C.TECHNICAL_REPORT and _status(items, C.RESEARCH_PAPER).status in MOF_PASS:
         return []  # the MOT lets a passing research paper stand in for the report
-    s, comp = status[value], C.BY_SLUG[value]
+    comp = C.BY_SLUG[value]
     need = f"MOF Class {_ROMAN[comp.mof_class]}"
     if s.status == "missing":
         extra = " and no openly licensed Research paper stands in for it" if value == C.TECHNICAL_REPORT else ""
@@ -133,7 +160,7 @@ def check_mof_component(value: str, ctx: Any) -> list[Violation]:
     else:
         msg = (f"{comp.name}: licence '{s.license}' is not an open licence the Model Openness Tool accepts "
                f"({need} needs an exact SPDX id of an OSI-approved, FSF-libre or open data licence)")
-    return [Violation(msg, _component_pos(rec, value), value)]
+    return [Violation(msg, _component_pos(ctx, value), value)]
 
 
 def check_datasets_listed(value: bool, ctx: Any) -> list[Violation]:
@@ -144,6 +171,7 @@ def check_datasets_listed(value: bool, ctx: Any) -> list[Violation]:
                       d.name.pos, str(d.name.value)) for d in rec.datasets if d.source is None]
 
 
+_SHARED_PREFIX = _shared_prefixes()
 _BOOL = {"type": "boolean"}
 
 
@@ -186,19 +214,12 @@ def register_requirements(register):
 _SLOT = {c.slug: i for i, c in enumerate(C.COMPONENTS)}  # MofResult.components is in components.py order
 
 
-class _StatusOf:
-    """``status[slug]`` over ``MofResult.components`` without building a dict per call."""
-
-    __slots__ = ("items",)
-
-    def __init__(self, items: tuple) -> None:
-        self.items = items
-
-    def __getitem__(self, slug: str) -> Any:
-        i = _SLOT.get(slug)
-        if i is not None and i < len(self.items) and self.items[i].slug == slug:
-            return self.items[i]
-        for s in self.items:
-            if s.slug == slug:
-                return s
-        raise KeyError(slug)
+def _status(items: tuple, slug: str) -> Any:
+    """The ComponentStatus of ``slug`` in ``MofResult.components`` (in components.py order)."""
+    i = _SLOT.get(slug)
+    if i is not None and i < len(items) and items[i].slug == slug:
+        return items[i]
+    for s in items:
+        if s.slug == slug:
+            return s
+    raise KeyError(slug)

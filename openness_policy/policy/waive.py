@@ -52,6 +52,8 @@ def apply_suppressions(findings: list[Finding], record: Any, today: str, meta: d
 def apply_waivers(findings: list[Finding], records: dict[str, Any], policy: Policy, today: str) -> None:
     """Mark findings hidden by valid, unexpired policy exceptions whose scope matches the model."""
     live = [w for w in policy.waivers if not w.problem and w.expires is not None and w.expires >= today]
+    if not live:
+        return
     for f in findings:
         if f.suppressed_by is not None:
             continue
