@@ -83,9 +83,10 @@ def select(found: list[Candidate], cs: ChangeSet, load: Loader, mentions: "Menti
     gone = {p: removed_records(p) for p in sorted(cs.removed)}
     inputs = cs.touched - manifests - {p for p, recs in gone.items() if recs}
     folders = {posixpath.dirname(p) for p in inputs}
-    for c in found:
-        if c.display not in chosen and posixpath.dirname(c.display) in folders:
-            chosen[c.display] = load(c)
+    if folders:
+        for c in found:
+            if c.display not in chosen and c.display.rpartition("/")[0] in folders:
+                chosen[c.display] = load(c)
     changed = [r for d in manifests for r in chosen[d]] + [r for recs in gone.values() for r in recs]
     # what the first rounds here and in context() look for, in one search
     mentions.prefetch(_needles(changed) | {_segment(r) for r in _bases_named([r for rs in chosen.values() for r in rs])[1]})
@@ -222,15 +223,18 @@ class Mentions:
         if keys is None or found is None or any(ch in r for r in refs for ch in ":#'\"\n\\"):
             return self.among(cands, needles)
         lines, searched = found
+        folders: dict[str, bool] = {}  # folder -> is one of its folder names a needle
         out = []
         for c in cands:
             if c.display not in searched:
                 keep = self._contains(c, needles)
             else:
-                shown = c.display.lower()
-                keep = (any(n in shown for n in needles) and not needles.isdisjoint(shown.split("/")[:-1])  # a folder
-                        or any(may_name(ln, refs, keys) for ln in lines.get(c.display, ())
-                               if any(n in ln.lower() for n in needles) or not ln.isascii() or "\\" in ln))
+                folder = c.display.rpartition("/")[0]
+                if folder not in folders:
+                    folders[folder] = not needles.isdisjoint(folder.lower().split("/"))
+                keep = folders[folder] or (c.display in lines and any(
+                    may_name(ln, refs, keys) for ln in lines[c.display]
+                    if any(n in ln.lower() for n in needles) or not ln.isascii() or "\\" in ln))
             if keep:
                 out.append(c)
         return out

@@ -29,18 +29,20 @@ def run_pr(opts: Any, registry: Any, root: Path, cwd: Path) -> Report:
     from openness_policy.git import repo as gitrepo
     from openness_policy.git.changed import Mentions, change_set, context, select
 
-    repo = gitrepo.open_repo(root)
-    ref_sha = gitrepo.resolve(repo, opts.diff_base)
+    repo, ref_sha = gitrepo.open_repo(root, opts.diff_base)
+    assert ref_sha is not None
     fork = gitrepo.merge_base(repo, ref_sha, opts.diff_base)
+    changed_files = gitrepo.changes(repo, fork)  # runs while the policy is read
+    formats = engine.ordered_formats(registry)
+    search = _search(repo, root, opts.paths, engine.patterns(formats))
     name = ref_sha[:12] if ref_sha.startswith(opts.diff_base.lower()) else f"{opts.diff_base} ({ref_sha[:7]})"
     at_ref = BaseFiles(repo, ref_sha, root, name)
     at_fork = at_ref if fork == ref_sha else BaseFiles(repo, fork, root, f"the merge base with {at_ref.label}")
     notices: list[str] = []
     policy = pr_policy(registry, root, cwd, opts, at_ref, notices)
     catalog = engine.load_catalog(registry, policy)
-    formats = engine.ordered_formats(registry)
     found = candidates(opts.paths, root, engine.patterns(formats))
-    cs = change_set(gitrepo.changes(repo, fork))
+    cs = change_set(changed_files())
     memo: dict[str, list[ModelRecord]] = {}
 
     def load(c: Candidate) -> list[ModelRecord]:
@@ -56,7 +58,7 @@ def run_pr(opts: Any, registry: Any, root: Path, cwd: Path) -> Report:
         return gone[path]
 
     keys = [f.name_keys for f in formats]
-    mentions = Mentions(lambda c: _read(c, root, opts.max_bytes), _search(repo, root, opts.paths, engine.patterns(formats)),
+    mentions = Mentions(lambda c: _read(c, root, opts.max_bytes), search,
                         None if any(k is None for k in keys) else tuple(sorted({k for ks in keys for k in ks})))
     chosen = select(found, cs, load, mentions, removed)
     bases = context(found, chosen, load, mentions)  # judged for lineage only, never reported

@@ -71,13 +71,23 @@ def _text(data: bytes) -> str:
     return data.decode("utf-8", "surrogateescape")
 
 
-def open_repo(root: Path) -> Repo:
-    proc = _git(root, "rev-parse", "--show-toplevel", "--absolute-git-dir", check=False)
+def open_repo(root: Path, ref: str | None = None) -> tuple[Repo, str | None]:
+    """The repository holding ``root``, and the commit id ``ref`` names (one ``git rev-parse``)."""
+    if ref is not None and (not ref or ref.startswith("-") or "\0" in ref):
+        raise UserError(f"--diff-base: '{ref}' is not a revision; give a branch, tag or commit id")
+    extra = ["--verify", "--quiet", f"{ref}^{{commit}}"] if ref is not None else []
+    proc = _git(root, "rev-parse", "--show-toplevel", "--absolute-git-dir", *extra, check=False)
     lines = _text(proc.stdout).splitlines()
-    if proc.returncode != 0 or len(lines) != 2:
+    if len(lines) < 2:
         raise UserError(f"--diff-base needs a git repository, and {root} is not inside one; run from a clone "
                         f"of the repository, or drop --diff-base to check every manifest")
-    return Repo(lines[0], lines[1])
+    repo = Repo(lines[0], lines[1])
+    if ref is None:
+        return repo, None
+    if proc.returncode != 0 or len(lines) != 3:
+        hint = SHALLOW_FIX if is_shallow(repo) else f"fetch it first (e.g. `git fetch origin {ref}`) or check the name"
+        raise UserError(f"--diff-base: unknown revision '{ref}' in {repo.working_dir}; {hint}")
+    return repo, lines[2]
 
 
 def is_shallow(repo: Repo) -> bool:
@@ -90,39 +100,53 @@ def _commit(repo: Repo, rev: str) -> str | None:
     return sha if proc.returncode == 0 and sha else None
 
 
-def resolve(repo: Repo, ref: str) -> str:
-    """The full commit id ``ref`` names, or a UserError saying how to make it available."""
-    if not ref or ref.startswith("-") or "\0" in ref:
-        raise UserError(f"--diff-base: '{ref}' is not a revision; give a branch, tag or commit id")
-    sha = _commit(repo, ref)
-    if sha is None:
-        hint = SHALLOW_FIX if is_shallow(repo) else f"fetch it first (e.g. `git fetch origin {ref}`) or check the name"
-        raise UserError(f"--diff-base: unknown revision '{ref}' in {repo.working_dir}; {hint}")
-    return sha
-
-
 def merge_base(repo: Repo, base: str, ref: str) -> str:
     """Where the work forked from ``base``: the changes to judge are the ones made since then."""
-    head = _commit(repo, "HEAD")
-    if head is None:  # no commit yet: everything in the work tree is new
-        return base
-    proc = repo.run("merge-base", base, head, check=False)
+    proc = repo.run("merge-base", base, "HEAD", check=False)
     found = _text(proc.stdout).strip()
     if proc.returncode == 0 and found:
         return found
+    if _commit(repo, "HEAD") is None:  # no commit yet: everything in the work tree is new
+        return base
     if is_shallow(repo):
         raise UserError(f"--diff-base: the history between '{ref}' and HEAD is missing; {SHALLOW_FIX}")
     return base  # unrelated histories: compare with the base as it is
 
 
-def changes(repo: Repo, base: str) -> list[Change]:
-    """Files that differ between commit ``base`` and the work tree, untracked files included."""
-    raw = repo.run("diff", "--name-status", "-z", "-M", "--no-color", "--no-ext-diff", "--no-textconv",
-                   "--ignore-submodules", base, "--").stdout
-    out = _parse_name_status(_text(raw))
-    others = repo.run("ls-files", "--others", "--exclude-standard", "-z").stdout
-    out += [Change("?", p) for p in _text(others).split("\0") if p]
-    return out
+def changes(repo: Repo, base: str) -> Callable[[], list[Change]]:
+    """Files that differ between commit ``base`` and the work tree, untracked files included. The two
+    git commands start now and run alongside the caller; the returned function collects them."""
+    diff = _start(repo, "diff", "--name-status", "-z", "-M", "--no-color", "--no-ext-diff", "--no-textconv",
+                  "--ignore-submodules", base, "--")
+    others = _start(repo, "ls-files", "--others", "--exclude-standard", "-z")
+
+    def collect() -> list[Change]:
+        out = _parse_name_status(_text(diff()))
+        return out + [Change("?", p) for p in _text(others()).split("\0") if p]
+    return collect
+
+
+def _start(repo: Repo, *args: str) -> Callable[[], bytes]:
+    """``git ARGS`` started now; the returned function waits for its output (a GitError when it failed)."""
+    try:
+        proc = subprocess.Popen(["git", *args], cwd=repo.working_tree_dir, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE)
+    except FileNotFoundError:
+        raise UserError("--diff-base needs git installed and on PATH") from None
+    except OSError as exc:
+        raise UserError(f"--diff-base: running git failed ({exc})") from None
+
+    def wait() -> bytes:
+        try:
+            out, err = proc.communicate(timeout=TIMEOUT)
+        except subprocess.SubprocessError as exc:
+            proc.kill()
+            proc.communicate()
+            raise UserError(f"--diff-base: `git {args[0]}` did not finish ({exc})") from None
+        if proc.returncode != 0:
+            raise GitError(args, proc.returncode, err)
+        return out
+    return wait
 
 
 def _parse_name_status(text: str) -> list[Change]:
