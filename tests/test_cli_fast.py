@@ -108,3 +108,32 @@ def test_every_flag_and_option_combination_of_two(tmp_path, monkeypatch):
         fast = fast_eval.parse(["eval", *args])
         if fast is not None:
             assert fast == _click_params(args), args
+
+
+def _manifest() -> str:
+    from tests.conftest import REPO
+
+    return (REPO / "examples" / "demo" / "models" / "atlas-chat" / "atlas-chat.openness.yaml").read_text()
+
+
+@pytest.mark.parametrize("template", ["osaid-1.0", "no-such-template"])
+def test_the_program_collects_garbage_while_it_judges(tmp_path, monkeypatch, template):
+    """The console program pauses the cyclic collector for its start-up only (cli._pause_gc)."""
+    import gc
+
+    from openness_policy import cli, streaming
+
+    (tmp_path / "m.openness.yaml").write_text(_manifest(), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("OPENNESS_POLICY_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr("sys.argv", ["openness-policy", "eval", "--template", template, "--format", "sarif",
+                                     "--output", "out.sarif", "m.openness.yaml"])
+    seen = []
+    real = streaming.run
+    monkeypatch.setattr(streaming, "run", lambda *a, **k: (seen.append(gc.isenabled()), real(*a, **k))[1])
+    try:
+        assert cli.main() == (1 if template == "osaid-1.0" else 2)
+        assert seen == [True] and gc.isenabled() and not cli._PAUSED
+    finally:
+        gc.unfreeze()
+        gc.enable()

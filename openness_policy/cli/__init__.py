@@ -66,6 +66,8 @@ def _run(argv: list[str] | None) -> Any:
         return cli.main(args=argv, prog_name="openness-policy", standalone_mode=False)
     from openness_policy.cli.eval_run import run_eval
 
+    if argv is None:  # the program itself, not a caller in the same process
+        _pause_gc()
     try:
         return run_eval(**params)
     except (EOFError, KeyboardInterrupt) as exc:  # what click's main does with these, for the same exit
@@ -84,6 +86,33 @@ def _run(argv: list[str] | None) -> Any:
         if wrapper is not None:
             sys.stdout, sys.stderr = wrapper(sys.stdout), wrapper(sys.stderr)
         sys.exit(1)
+    finally:
+        resume_gc()
+
+
+_PAUSED: list[bool] = []
+
+
+def _pause_gc() -> None:
+    """Start-up creates ~100,000 objects that live as long as the process (modules, functions,
+    classes): the cyclic collector would scan them dozens of times over for nothing, ~5 ms of a
+    one-file run. It pauses until :func:`resume_gc`."""
+    import gc
+
+    if gc.isenabled():
+        gc.disable()
+        _PAUSED.append(True)
+
+
+def resume_gc() -> None:
+    """Start-up is over: what it created is frozen (never scanned again) and collection resumes,
+    so a long run's memory stays what it was. Does nothing unless :func:`_pause_gc` paused it."""
+    if _PAUSED:
+        import gc
+
+        _PAUSED.clear()
+        gc.freeze()
+        gc.enable()
 
 
 def _echo_error(text: str) -> None:

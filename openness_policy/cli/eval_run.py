@@ -20,6 +20,9 @@ def run_eval(paths, policies, templates, formats, outputs, fail_on, today, max_f
 
         raise click.UsageError("--write-baseline needs a full run: drop --diff-base so every manifest is judged")
     registry = load_registry()
+    from openness_policy.cli import resume_gc
+
+    resume_gc()  # the modules are imported: the collector resumes (cli._pause_gc)
     plan_ = plan(formats, outputs, registry.reporters)
     opts = Options(paths=list(paths) or ["."], policies=list(policies), templates=list(templates),
                    fail_on=fail_on, today=today, max_bytes=max_file_size, diff_base=diff_base, only_new=only_new,
