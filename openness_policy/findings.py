@@ -29,13 +29,27 @@ class Finding:
     @property
     def fingerprint(self) -> str:
         """Stable identity: rule, manifest, model and manifest key path — never the line number."""
-        import hashlib
-
         raw = "\x1f".join((self.rule.id, self.manifest, self.model or "", self.pos.key, self.key))
-        return hashlib.sha256(raw.encode()).hexdigest()[:32]
+        return (_SHA256[0] if _SHA256 else _sha256())(raw.encode()).hexdigest()[:32]
 
     def sort_key(self) -> tuple:
-        return (self.pos.file, self.pos.line, self.pos.col, self.rule.id, self.message)
+        pos = self.pos
+        return (pos.file, pos.line, pos.col, self.rule.id, self.message)
+
+    def order_key(self) -> tuple:
+        """``sort_key`` then the fingerprint: the order every reporter lists findings in."""
+        pos = self.pos
+        return (pos.file, pos.line, pos.col, self.rule.id, self.message, self.fingerprint)
+
+
+_SHA256: list = []  # hashlib.sha256, imported on first use
+
+
+def _sha256() -> Any:
+    import hashlib
+
+    _SHA256.append(hashlib.sha256)
+    return hashlib.sha256
 
 
 @dataclass
@@ -61,7 +75,10 @@ class Report:
         if self.fail_on == "none":
             return []
         threshold = level_rank(self.fail_on)
-        return [f for f in self.findings if level_rank(f.level) >= threshold]
+        if threshold < 0:
+            return list(self.findings)
+        at_least = LEVELS[threshold:]  # the levels ranked at or above the threshold
+        return [f for f in self.findings if f.level in at_least]
 
     def counts(self) -> dict[str, int]:
         out = {lvl: 0 for lvl in reversed(LEVELS)}

@@ -103,8 +103,9 @@ def from_report(j: Judging, index: int, display: str, rep: Report, keys: list, s
     if pending:
         rep.findings = _without(rep.findings, pending)
         rep.suppressed = _without(rep.suppressed, pending)
-    own = {f.rule.id for f in (*rep.findings, *rep.suppressed)}
-    policy_ids = {r.info.id for r in j.policy.rules}
+    own = {f.rule.id for f in rep.findings}
+    own.update(f.rule.id for f in rep.suppressed)
+    policy_ids = _rule_ids(j.policy)
     rules = {rid: info for rid, info in rep.rules.items() if rid in own and rid not in policy_ids}
     if seen_rules is not None:  # in a worker: each rule's text crosses the pipe once per chunk
         rules = {rid: (None if rid in seen_rules else info) for rid, info in rules.items()}
@@ -116,6 +117,19 @@ def from_report(j: Judging, index: int, display: str, rep: Report, keys: list, s
 
         result.sarif, result.report = render_part(rep.findings, display), None
     return result
+
+
+_RULE_IDS: dict[int, tuple[list, frozenset]] = {}  # id(policy) -> (its rules, their ids)
+
+
+def _rule_ids(policy: Any) -> frozenset:
+    """The ids of the policy's own rules, worked out again only when its rules change."""
+    hit = _RULE_IDS.get(id(policy))
+    if hit is None or hit[0] != policy.rules:  # same rules (compared by identity first): same ids
+        if len(_RULE_IDS) > 16:
+            _RULE_IDS.clear()
+        hit = _RULE_IDS[id(policy)] = (list(policy.rules), frozenset(r.info.id for r in policy.rules))
+    return hit[1]
 
 
 def _without(findings: list[Finding], pending: list[tuple]) -> list[Finding]:

@@ -37,6 +37,9 @@ MAX_TEXT = 1024  # GitHub's limit for short and full descriptions
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://?\S")
 _URL_SAFE = ":/?#[]@!$&'*+,;=%~"
 _DRIVE = re.compile(r"^[A-Za-z]:/")
+# Relative paths that normpath and quote leave as they are: unreserved characters only, no empty, "." or
+# ".." segment (a segment never starts with a dot).
+_PLAIN_PATH = re.compile(r"[A-Za-z0-9_~-][A-Za-z0-9_.~-]*(?:/[A-Za-z0-9_~-][A-Za-z0-9_.~-]*)*")
 PROBLEM_SEVERITY = {"error": "error", "warning": "warning", "note": "recommendation"}
 
 
@@ -47,6 +50,8 @@ def artifact_uri(path: str) -> tuple[str, bool]:
         return "file://" + quote(posixpath.normpath(posix), safe="/"), False
     if _DRIVE.match(posix):  # C:/... on Windows
         return "file:///" + posix[:2] + quote(posixpath.normpath(posix[2:]), safe="/"), False
+    if _PLAIN_PATH.fullmatch(posix):  # already normal, nothing to encode: the common case, quickly
+        return posix, True
     posix = posixpath.normpath(posix) if posix else "."
     return quote(posix, safe="/"), True
 
@@ -138,9 +143,13 @@ def result_body(f: Finding, fingerprint: str) -> dict[str, Any]:
 def keyed(findings: list[Finding]) -> list[tuple[tuple, Finding]]:
     """``(sort key, finding)`` in the order ``common.ordered`` gives, each fingerprint computed once;
     the key's last item is the fingerprint."""
-    decorated = [((*f.sort_key(), f.fingerprint), i, f) for i, f in enumerate(findings)]
-    decorated.sort(key=lambda d: (d[0], d[1]))
-    return [(key, f) for key, _i, f in decorated]
+    decorated = [(f.order_key(), f) for f in findings]
+    decorated.sort(key=_first)  # stable: findings with equal keys keep their order
+    return decorated
+
+
+def _first(item: tuple) -> Any:
+    return item[0]
 
 
 def sarif_document(rules: dict[str, RuleInfo], results: list[Any], *, notices: list[str], models: int, files: int,

@@ -11,7 +11,6 @@ aside and merged in at its place, as are the results of files judged again for c
 """
 from __future__ import annotations
 
-import heapq
 import os
 from dataclasses import dataclass, field
 from typing import IO, Any, Iterator
@@ -54,6 +53,19 @@ def write_segment(parts: list[Part], folder: str | None) -> str:
                 pickle.dump(part.results, fh, pickle.HIGHEST_PROTOCOL)
             part.results = []
     return path
+
+
+def _merge(spooled: Iterator[tuple[tuple, str, str]], late: list[tuple[tuple, str, str]]) -> Iterator[tuple[tuple, str, str]]:
+    """``heapq.merge(spooled, late, key=...)`` on the results' sort keys, for a long stream and a short list:
+    one comparison per result. On equal keys the spooled result comes first, as with ``heapq.merge``."""
+    i, n = 0, len(late)
+    for item in spooled:
+        key = item[0]
+        while i < n and late[i][0] < key:
+            yield late[i]
+            i += 1
+        yield item
+    yield from late[i:]
 
 
 class Spool:
@@ -138,7 +150,7 @@ class Spool:
             return self._spooled()
         late = sorted(self._late + [(key, f.rule.id, body_text(f, key[-1])) for key, f in keyed(aside)],
                       key=lambda r: r[0])
-        return heapq.merge(self._spooled(), late, key=lambda r: r[0])
+        return _merge(self._spooled(), late)
 
     def write(self, out: IO[str], rules: dict[str, Any], *, extra: list[Finding], notices: list[str], models: int,
               files: int, suppressed: int, version: str) -> None:

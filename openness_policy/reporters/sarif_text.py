@@ -41,14 +41,24 @@ def properties(f: Finding) -> dict[str, Any]:
 
 
 _PROPS_SEP = "," + I2
+_PROPS_HEAD: dict[tuple[str, str], str] = {}  # (manifest, model) -> the properties' text up to the key's value
 
 
 def _properties_text(f: Finding) -> str:
     """``_dump(properties(f), I1, STEP)``; without the finding's own properties, built directly."""
     if f.properties:
         return _dump(properties(f), I1, STEP)
+    manifest, model, key = f.manifest, f.model, f.pos.key
+    if type(manifest) is str and type(model) is str and type(key) is str and manifest and model and key:
+        head = _PROPS_HEAD.get((manifest, model))
+        if head is None:
+            if len(_PROPS_HEAD) >= 256:
+                _PROPS_HEAD.clear()
+            head = _PROPS_HEAD[(manifest, model)] = ("{" + I2 + '"manifest": ' + _quote(manifest) + _PROPS_SEP
+                                                     + '"model": ' + _quote(model) + _PROPS_SEP + '"key": ')
+        return head + _quote(key) + I1 + "}"
     parts = []
-    for name, value in (('"manifest": ', f.manifest), ('"model": ', f.model), ('"key": ', f.pos.key)):
+    for name, value in (('"manifest": ', manifest), ('"model": ', model), ('"key": ', key)):
         if value is None or value == "":
             continue
         if type(value) is not str:
@@ -90,16 +100,33 @@ def _fingerprint_head() -> str:
     return _FINGERPRINT[0]
 
 
+_LEVEL_TEXT = {level: _LEVEL + _quote(level) for level in ("error", "warning", "note")}
+_LOCATION_TEXT: dict[str, str] = {}  # file -> the location's text up to the line number
+
+
+def _location(file: str) -> str:
+    text = _LOCATION_TEXT.get(file)
+    if text is None:
+        if len(_LOCATION_TEXT) >= 4096:
+            _LOCATION_TEXT.clear()
+        text = _LOCATION_TEXT[file] = _LOCATION + _artifact(file) + _START_LINE
+    return text
+
+
 def body_text(f: Finding, fingerprint: str) -> str:
     """A result without ``ruleId`` and ``ruleIndex``, as text at the depth of ``results`` items."""
     pos = f.pos
-    line, col = line_col(pos)
+    line, col = pos.line, pos.col
+    if type(line) is not int or type(col) is not int or line < 1 or col < 1:
+        line, col = line_col(pos)
     message = f.message or f.rule.title or f.rule.id
+    level = f.level
     lines = str(line)
     text = "".join((
-        _LEVEL, _quote(level_of(f)), _MESSAGE, _quote(message) if type(message) is str else _dump(message, I2, STEP),
-        _LOCATION, _artifact(pos.file), _START_LINE, lines, _START_COL, str(col), _END_LINE, lines,
-        _fingerprint_head(), _quote(fingerprint), _PROPERTIES, _properties_text(f),
+        _LEVEL_TEXT[level] if type(level) is str and level in _LEVEL_TEXT else _LEVEL + _quote(level_of(f)),
+        _MESSAGE, _quote(message) if type(message) is str else _dump(message, I2, STEP),
+        _location(pos.file), lines, _START_COL, str(col), _END_LINE, lines,
+        _FINGERPRINT[0] if _FINGERPRINT else _fingerprint_head(), _quote(fingerprint), _PROPERTIES, _properties_text(f),
     ))
     if f.suppressed_by is not None:
         text += "," + I1 + '"suppressions": ' + _dump(suppressions(f), I1, STEP)
