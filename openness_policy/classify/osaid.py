@@ -7,7 +7,7 @@ a technical report or research paper) under open terms; no use restrictions on a
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Mapping
+from typing import Any, Callable, Mapping
 
 from openness_policy import components as C
 from openness_policy.record import ModelRecord
@@ -49,17 +49,10 @@ def osaid_status(rec: ModelRecord, verdict_of: Callable[[str], object | None]) -
         v = verdict_of(slug)
         if v is None:
             return fail(slug, "unlicensed", f"{comp.name}: no licence")
-        if not v.known:
-            return fail(slug, "unknown licence", f"{comp.name}: licence not identified ({v.expression})")
-        restrictions = sorted({c.id for c in v.clauses} & USE_RESTRICTIONS)
-        if restrictions:
-            return fail(slug, "use restrictions",
-                        f"{comp.name}: licence {v.expression} restricts use ({', '.join(restrictions)})")
-        if osi and not v.osi_approved:
-            return fail(slug, "not OSI-approved", f"{comp.name}: licence {v.expression} is not OSI-approved")
-        if not osi and not (v.open or v.osi_approved):
-            return fail(slug, "not open terms", f"{comp.name}: licence {v.expression} is not an open licence")
-        out.items[slug] = "ok"
+        state, why = _terms(v, osi)
+        if why:
+            return fail(slug, state, f"{comp.name}: {why}")
+        out.items[slug] = state
 
     for slug in CODE:
         need(slug, osi=True)
@@ -72,6 +65,34 @@ def osaid_status(rec: ModelRecord, verdict_of: Callable[[str], object | None]) -
     else:
         fail("technical-report", "missing", "Technical report or Research paper: not released")
     out.meets = not out.missing
+    return out
+
+
+_TERMS: dict[tuple[int, bool], tuple[Any, str, str]] = {}  # (id(verdict), osi) -> (verdict, state, why)
+
+
+def _terms(v: Any, osi: bool) -> tuple[str, str]:
+    """("ok", "") or (state, why) for an item under licence verdict ``v``: OSI-approved terms when ``osi``,
+    else open ones; no use restrictions either way. Remembered for catalogue verdicts (immutable)."""
+    hit = _TERMS.get((id(v), osi))
+    if hit is not None and hit[0] is v:
+        return hit[1], hit[2]
+    if not v.known:
+        out = "unknown licence", f"licence not identified ({v.expression})"
+    elif restrictions := sorted({c.id for c in v.clauses} & USE_RESTRICTIONS):
+        out = "use restrictions", f"licence {v.expression} restricts use ({', '.join(restrictions)})"
+    elif osi and not v.osi_approved:
+        out = "not OSI-approved", f"licence {v.expression} is not OSI-approved"
+    elif not osi and not (v.open or v.osi_approved):
+        out = "not open terms", f"licence {v.expression} is not an open licence"
+    else:
+        out = "ok", ""
+    from openness_policy.licenses.expression import LicenseVerdict
+
+    if type(v) is LicenseVerdict:  # frozen: the answer cannot change (held here, so its id stays its own)
+        if len(_TERMS) >= 4096:
+            _TERMS.clear()
+        _TERMS[(id(v), osi)] = (v, *out)
     return out
 
 

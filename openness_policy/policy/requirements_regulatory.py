@@ -115,8 +115,8 @@ def _component_pos(ctx: Any, slug: str) -> Pos:
 def check_osaid_component(value: str, ctx: Any) -> list[Violation]:
     osaid = ctx.classification.osaid
     slug = value
-    if value == "technical-report":
-        slug = next((s for s in ("technical-report", "research-paper") if s in osaid.items), "technical-report")
+    if value == "technical-report" and value not in osaid.items and "research-paper" in osaid.items:
+        slug = "research-paper"  # the paper was judged in the report's place
     state = osaid.items.get(slug, "missing")
     if state == "ok":
         return []
