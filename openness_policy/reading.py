@@ -53,8 +53,51 @@ def check_path(path: Path, root: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Pa
         raise Unsafe(f"cannot be read: {exc.strerror}") from None
     except ValueError:  # a NUL character in the name
         raise Unsafe("has a name no file can have; not read") from None
-    root = _real_root(os.path.abspath(root))
-    lexical = Path(os.path.abspath(path))
+    lexical = os.path.abspath(path)
+    if stat.S_ISREG(st.st_mode) and st.st_size <= max_bytes:
+        real = _fast_real(lexical, path, _real_root(os.path.abspath(root)))
+        if real is not None:
+            return real
+    return _check_slow(st, Path(lexical), _real_root(os.path.abspath(root)), max_bytes)
+
+
+_FOLDERS: dict[str, tuple[str, int, int]] = {}  # lexical folder -> (real folder, st_dev, st_ino)
+_FOLDERS_MAX = 4096
+
+
+def _fast_real(lexical: str, path: Path | str, root: Path) -> Path | None:
+    """The common case without resolving every folder on the way again: a regular file (``lstat``
+    said so: not a link) in a folder whose real path is remembered and still inside the repository.
+
+    Each folder's real path is resolved once; the entry is used only while the folder, reached
+    through its links, is still the very directory resolved (same device and inode). None when
+    this shortcut does not apply; the caller then checks the long way."""
+    if ".." in os.fspath(path):  # lstat and abspath could name different files (also skips `a..b.yml`)
+        return None
+    folder, name = os.path.split(lexical)
+    try:
+        here = os.stat(folder)
+    except (OSError, ValueError):
+        return None
+    hit = _FOLDERS.get(folder)
+    if hit is None or hit[1] != here.st_dev or hit[2] != here.st_ino:
+        try:
+            real_folder = os.path.realpath(folder, strict=True)
+            again = os.stat(real_folder)
+        except (OSError, RuntimeError, ValueError):
+            return None
+        if (again.st_dev, again.st_ino) != (here.st_dev, here.st_ino):
+            return None  # changed while being resolved
+        if len(_FOLDERS) >= _FOLDERS_MAX:
+            _FOLDERS.clear()
+        hit = _FOLDERS[folder] = (real_folder, here.st_dev, here.st_ino)
+    real = Path(os.path.join(hit[0], name))
+    if hit[0] != folder and not _inside(real, root):
+        return None  # a link on the way leads out of the repository: the long way says what to report
+    return real
+
+
+def _check_slow(st: os.stat_result, lexical: Path, root: Path, max_bytes: int) -> Path:
     try:
         real = Path(os.path.realpath(lexical, strict=True))
     except (OSError, RuntimeError, ValueError):
@@ -79,18 +122,34 @@ def check_path(path: Path, root: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Pa
 
 def read_bytes(real: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     """At most ``max_bytes`` of a regular file. Opened without blocking and checked again once open,
-    so a file swapped for a FIFO or device after :func:`check_path` is still never read."""
+    so a file swapped for a FIFO or device after :func:`check_path` is still never read.
+
+    Read with ``os.read`` in pieces of about the file's size: a buffered ``read(max_bytes + 1)``
+    would allocate a buffer of the whole limit (10 MiB) for every small file."""
     try:
         fd = os.open(real, _OPEN_FLAGS)
     except OSError as exc:
         raise Unsafe(f"cannot be read: {exc.strerror}") from None
-    with os.fdopen(fd, "rb") as fh:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
             raise Unsafe("is a FIFO, socket or device, not a regular file; not opened")
+        left = max_bytes + 1
+        piece = min(left, st.st_size + 1)  # + 1: one read sees the end of an unchanged file
+        chunks = []
         try:
-            data = fh.read(max_bytes + 1)
+            while left > 0:
+                chunk = os.read(fd, min(left, piece))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                left -= len(chunk)
+                piece = 1 << 16
         except OSError as exc:
             raise Unsafe(f"cannot be read: {exc.strerror}") from None
+    finally:
+        os.close(fd)
+    data = chunks[0] if len(chunks) == 1 else b"".join(chunks)
     if len(data) > max_bytes:
         raise Unsafe(f"grew over the {max_bytes:,}-byte limit while being read; not read")
     return data

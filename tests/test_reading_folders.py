@@ -1,0 +1,44 @@
+"""check_path remembers each folder's real path: a folder swapped for a link out of the repository
+after a first read must still be refused (the remembered entry is for another directory)."""
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from openness_policy.reading import Unsafe, check_path, read_text
+
+
+def test_a_folder_replaced_by_a_link_out_is_refused_after_a_first_read(tmp_path):
+    root, outside = tmp_path / "repo", tmp_path / "outside"
+    (root / "models").mkdir(parents=True)
+    outside.mkdir()
+    (root / "models" / "a.yml").write_text("inside\n")
+    (outside / "a.yml").write_text("SECRET\n")
+    assert read_text(check_path(root / "models" / "a.yml", root)) == "inside\n"
+    os.rename(root / "models", root / "old")
+    (root / "models").symlink_to(outside, target_is_directory=True)
+    with pytest.raises(Unsafe, match="folder that is a symbolic link out"):
+        check_path(root / "models" / "a.yml", root)
+
+
+def test_a_link_inside_the_repository_resolves_to_its_target(tmp_path):
+    root = tmp_path / "repo"
+    (root / "real").mkdir(parents=True)
+    (root / "real" / "a.yml").write_text("x\n")
+    (root / "alias").symlink_to(root / "real", target_is_directory=True)
+    for _ in range(2):  # first resolved, then remembered
+        assert check_path(root / "alias" / "a.yml", root) == (root / "real" / "a.yml").resolve()
+        assert check_path(root / "real" / "a.yml", root) == (root / "real" / "a.yml").resolve()
+
+
+def test_dotdot_paths_and_oversized_files_take_the_full_check(tmp_path):
+    root = tmp_path / "repo"
+    (root / "m").mkdir(parents=True)
+    (root / "m" / "a.yml").write_text("x" * 100)
+    assert check_path(root / "m" / ".." / "m" / "a.yml", root) == (root / "m" / "a.yml").resolve()
+    with pytest.raises(Unsafe, match="over the 10-byte limit"):
+        check_path(root / "m" / "a.yml", root, 10)
+    assert read_text(check_path(root / "m" / "a.yml", root), 100) == "x" * 100
+    with pytest.raises(Unsafe, match="over the 99-byte limit"):
+        read_text(root / "m" / "a.yml", 99)
