@@ -1,0 +1,194 @@
+"""A fast reader for the plain block YAML most manifests are written in.
+
+libyaml is quick, but ruamel.yaml.clib hands each of its events over as a Python object built by
+three Python-level constructors, which is most of the cost of reading a small manifest. Most
+manifests use only block mappings and sequences of one-line scalars, so :func:`parse` reads that
+subset with one regular expression per line and produces exactly what ``yamlload`` builds from
+libyaml's events: the same data (plain scalars resolved by the same function) and the same
+positions.
+
+Anything outside the subset gives None, and libyaml reads the file: a root that is not a block
+mapping at column 0, flow collections other than empty ones, anchors, aliases, tags, block and
+multi-line scalars, comments after a value, escapes, tabs, control characters and unusual line breaks,
+duplicate keys, keys that are not plain words read as themselves, sequences not indented under
+their key, empty sequence items, and any line that does not fit. ``tests/test_yamlfast.py``
+compares both readers on every YAML file of the test corpus and on thousands of mutations of them.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Callable
+
+from openness_policy.limits import MAX_DEPTH, MAX_NODES
+
+# Anything but line feeds and the printable characters libyaml reads as ordinary text: control
+# characters, the line breaks NEL, LS and PS, byte-order marks, surrogates and non-characters.
+_OUTSIDE = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
+# Plain scalar: starts with a word character or one of `./(~+`, or `-` and a digit or dot; no comment,
+# flow indicator or `: `; may end in spaces (stripped by the caller).
+_PLAIN = r"(?:[A-Za-z0-9_./(~+]|-(?=[0-9.]))[^\n#:\[\]{},]*(?::[^ \n#:\[\]{},][^\n#:\[\]{},]*)*"
+# One line: indentation, `- `, `key: `, then a value (single-quoted with '' for a quote, double-quoted
+# without escapes, an empty flow mapping or sequence, or plain); else a comment line; else anything
+# (`bad`). Each run of spaces is followed by (?![ ]) and the plain scalar is matched atomically (a
+# look-ahead and a back-reference), so a line that does not fit fails in linear time.
+_LINE = re.compile(r"""
+    ^(?P<ind>[ ]*)(?![ ])
+    (?:(?P<dash>-)(?=[ \n]|\Z)[ ]*(?![ ]))?
+    (?:(?P<key>[A-Za-z_][A-Za-z0-9_-]{0,200}):(?=[ \n]|\Z)[ ]*(?![ ]))?
+    (?P<val>'[^'\n]*(?:''[^'\n]*)*'|"[^"\\\n]*"|\{[ ]*\}|\[[ ]*\]|(?=(?P<plain>""" + _PLAIN + r"""))(?P=plain))?
+    [ ]*(?![ ])(?:\n|\Z)
+  | [ ]*(?![ ])\#[^\n]*(?:\n|\Z)
+  | (?P<bad>[^\n]*\n?)
+    """, re.M | re.X)
+_MISSING = object()
+_WORDS: set[str] = set()  # keys known to be read as their own text
+
+
+class _Outside(Exception):
+    """The text leaves the subset: libyaml reads it."""
+
+
+def parse(text: str, plain: Callable[[str], Any], cache: dict[str, Any]) -> tuple[Any, dict] | None:
+    """``(data, marks)`` as ``yamlload`` builds them, or None when ``text`` is outside the subset.
+
+    ``plain(text)`` is the value of an untagged plain scalar and ``cache`` the values it remembers;
+    an exception from it (a limit) gives None too, so that libyaml's reading raises it at its line."""
+    if _OUTSIDE.search(text) is not None:
+        return None
+    try:
+        return _parse(text, plain, cache)
+    except _Outside:
+        return None
+    except Exception:  # noqa: BLE001 - a limit in ``plain``: libyaml's reading reports it with its position
+        return None
+
+
+def _parse(text: str, plain: Callable[[str], Any], cache: dict[str, Any]) -> tuple[Any, dict]:
+    marks: dict[tuple, tuple[int, int]] = {}
+    stack: list[list[Any]] = []  # open collections, innermost last: [value, key path, column, is a mapping]
+    cur: Any = None  # the innermost one's value, key path, column and kind, kept in locals
+    path: tuple = ()
+    col, is_map = -1, True
+    pending_key: str | None = None  # after `key:` with nothing after it (a key of ``cur``)
+    pending_item = False  # after `-` with nothing after it (an item of ``cur``)
+    nodes = lineno = 0
+    for m in _LINE.finditer(text):
+        lineno += 1
+        ind, dash, key, val, _, bad = m.groups()
+        if ind is None:
+            if bad:
+                raise _Outside
+            continue  # a comment line, or the empty match at the end of a text without a final line feed
+        if key is None and dash is None:
+            if val is None:
+                continue  # a blank line
+            raise _Outside  # a value on its own line: a multi-line scalar
+        n = len(ind)
+        if pending_key is not None:
+            if n > col:  # the key's value is a collection starting on this line
+                if len(stack) >= MAX_DEPTH:
+                    raise _Outside
+                value: Any = [] if dash else {}
+                cur[pending_key] = value
+                cur, path, col, is_map = value, path + (pending_key,), n, dash is None
+                stack.append([cur, path, col, is_map])
+            else:
+                cur[pending_key] = _plain("", plain, cache)  # nothing under the key: null
+            nodes += 1
+            pending_key = None
+        elif pending_item:  # the item must be a mapping starting on this line
+            if n <= col or dash is not None or key is None or len(stack) >= MAX_DEPTH:
+                raise _Outside
+            value = {}
+            item = path + (len(cur),)
+            cur.append(value)
+            marks[item] = (lineno, n + 1)
+            cur, path, col, is_map = value, item, n, True
+            stack.append([cur, path, col, is_map])
+            nodes += 1
+            pending_item = False
+        if col != n:
+            if stack:
+                while stack[-1][2] > n:
+                    stack.pop()  # the root, at column 0, is never popped
+                cur, path, col, is_map = stack[-1]
+                if col != n:
+                    raise _Outside
+            elif n or dash is not None:
+                raise _Outside  # the root must be a block mapping at column 0
+            else:
+                cur, path, col, is_map = {}, (), 0, True
+                stack.append([cur, path, col, is_map])
+                marks[()] = (lineno, 1)
+                nodes += 1
+        if is_map:
+            if dash is not None:
+                raise _Outside
+            key_col = n
+        else:
+            if dash is None:
+                raise _Outside
+            item = path + (len(cur),)
+            if key is None:
+                if val is None:
+                    pending_item = True
+                    continue
+                marks[item] = (lineno, m.start("val") - m.start() + 1)
+                cur.append(_value(val, plain, cache, len(stack)))
+                nodes += 1
+                continue
+            key_col = m.start("key") - m.start()  # `- key: ...`: a mapping starts at the key
+            if len(stack) >= MAX_DEPTH:
+                raise _Outside
+            value = {}
+            cur.append(value)
+            marks[item] = (lineno, key_col + 1)
+            cur, path, col, is_map = value, item, key_col, True
+            stack.append([cur, path, col, is_map])
+            nodes += 1
+        if key not in _WORDS:
+            as_read = _plain(key, plain, cache)
+            if type(as_read) is not str or as_read != key:
+                raise _Outside  # a key not read as its text: `true`, `null`, `1`
+            if len(_WORDS) < 10_000:
+                _WORDS.add(key)
+        if key in cur:
+            raise _Outside  # a duplicate key: libyaml's reading reports it
+        marks[path + (key,)] = (lineno, key_col + 1)
+        nodes += 1
+        if val is None:
+            pending_key = key
+        elif val[0] == "'":
+            cur[key] = val[1:-1].replace("''", "'") if "''" in val else val[1:-1]
+            nodes += 1
+        else:
+            cur[key] = _value(val, plain, cache, len(stack))
+            nodes += 1
+    if not stack or pending_item:
+        raise _Outside  # no mapping at all, or an empty last item
+    if pending_key is not None:
+        cur[pending_key] = _plain("", plain, cache)
+        nodes += 1
+    if nodes > MAX_NODES:
+        raise _Outside
+    return stack[0][0], marks
+
+
+def _plain(text: str, plain: Callable[[str], Any], cache: dict[str, Any]) -> Any:
+    value = cache.get(text, _MISSING)
+    return plain(text) if value is _MISSING else value
+
+
+def _value(val: str, plain: Callable[[str], Any], cache: dict[str, Any], depth: int) -> Any:
+    first = val[0]
+    if first == "'":
+        return val[1:-1].replace("''", "'")
+    if first == '"':
+        return val[1:-1]
+    if first == "{" or first == "[":
+        if depth >= MAX_DEPTH:
+            raise _Outside
+        return {} if first == "{" else []
+    text = val.rstrip(" ")
+    value = cache.get(text, _MISSING)
+    return plain(text) if value is _MISSING else value
