@@ -4,8 +4,10 @@ Parsing the licence catalogue (84 KB of YAML) costs ~40 ms, a fifth of a one-fil
 data back as JSON costs ~1 ms. :func:`load_yaml_data` keeps the parsed data as JSON in the user's cache
 folder (``$OPENNESS_POLICY_CACHE_DIR``, else ``$XDG_CACHE_HOME/openness-policy``, else
 ``~/.cache/openness-policy``), keyed by the file's path, size, modification time and the tool version,
-so an edited or upgraded file is parsed again. Nothing is downloaded and nothing else is stored. A
-cache that cannot be read or written is ignored; ``OPENNESS_POLICY_NO_CACHE=1`` turns it off.
+so an edited or upgraded file is parsed again; :func:`load_data` adds the size and modification time of
+the parser's own source files to the key (the built-in policy templates, read by our own YAML reader).
+Nothing is downloaded and nothing else is stored. A cache that cannot be read or written is ignored;
+``OPENNESS_POLICY_NO_CACHE=1`` turns it off.
 """
 from __future__ import annotations
 
@@ -26,12 +28,24 @@ def cache_dir() -> Path | None:
     return Path(base) / "openness-policy"
 
 
-def _key(path: Path) -> tuple[str, str]:
+def _key(path: Path, kind: str = "", code: tuple[str, ...] = ()) -> tuple[str, str | None]:
+    """The entry's file name and the stamp it must carry (None: a parser source cannot be looked at)."""
     from openness_policy import __version__
 
     st = path.stat()
     ident = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:16]
-    return f"{path.stem}-{ident}.json", f"{__version__}:{st.st_size}:{st.st_mtime_ns}"
+    stamp: str | None = f"{__version__}:{st.st_size}:{st.st_mtime_ns}"
+    for file in code:
+        try:
+            cst = os.stat(file)
+        except OSError:
+            return "", None
+        stamp += f":{cst.st_size}:{cst.st_mtime_ns}"
+    return f"{kind + '-' if kind else ''}{path.stem}-{ident}.json", stamp
+
+
+def _read_utf8(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
 
 
 def load_yaml_data(path: Path, parse: Callable[[str], Any]) -> Any:
@@ -40,10 +54,20 @@ def load_yaml_data(path: Path, parse: Callable[[str], Any]) -> Any:
     Only plain JSON data (dicts, lists, strings, numbers, booleans, null) is cached, so what comes back
     from the cache equals what ``parse`` returned.
     """
+    return load_data(path, parse)
+
+
+def load_data(path: Path, parse: Callable[[str], Any], *, kind: str = "", code: tuple[str, ...] = (),
+              read: Callable[[Path], str] = _read_utf8) -> Any:
+    """:func:`load_yaml_data` with ``read(path)`` for the text; ``kind`` names the entry (two parsers of one
+    file never share one) and the size and modification time of each file in ``code`` (the parser's
+    source) join the key, so a changed parser never trusts what the old one cached."""
     folder = cache_dir()
     if folder is None:
-        return parse(path.read_text(encoding="utf-8"))
-    name, stamp = _key(path)
+        return parse(read(path))
+    name, stamp = _key(path, kind, code)
+    if stamp is None:
+        return parse(read(path))
     try:
         with open(folder / name, encoding="utf-8") as fh:
             entry = json.load(fh)
@@ -51,7 +75,7 @@ def load_yaml_data(path: Path, parse: Callable[[str], Any]) -> Any:
             return entry["data"]
     except (OSError, ValueError, KeyError):
         pass
-    data = parse(path.read_text(encoding="utf-8"))
+    data = parse(read(path))
     _store(folder, name, stamp, data)
     return data
 

@@ -61,22 +61,19 @@ class PolicyLoader:
         if key in self._done:
             return
         self._done.add(key)
-        self._load_text(_read_file(Path(tpl.path)), key, None)
+        self._load_doc(lambda: _template_doc(Path(tpl.path), key), key, None)
 
     def _load_text(self, text: str, display: str, folder: Path | None) -> None:
+        self._load_doc(lambda: _parse(text, display), display, folder)
+
+    def _load_doc(self, parse: Callable[[], Located], display: str, folder: Path | None) -> None:
         if display in self._stack:
             chain = " -> ".join(self._stack + [display])
             raise UserError(f"{display}: `extends` loops: {chain}")
         if display in self._done and not display.startswith("builtin:"):
             return
         self._done.add(display)
-        if len(text) > MAX_POLICY_BYTES:
-            raise UserError(f"{display}: policy file larger than {MAX_POLICY_BYTES:,} bytes; split it with `extends`")
-        try:
-            doc = load_yaml(text, display)
-        except YamlError as exc:
-            raise ConfigError(display, exc.line, exc.col, exc.message if exc.hint else f"not valid YAML: {exc.message}",
-                              exc.hint or "fix the YAML syntax at that line") from None
+        doc = parse()
         if doc.data is None:
             doc.data = {}
         self._validate(doc)
@@ -203,10 +200,52 @@ def _date(value: Any) -> str | None:
         return None
 
 
+def _parse(text: str, display: str) -> Located:
+    if len(text) > MAX_POLICY_BYTES:
+        raise UserError(f"{display}: policy file larger than {MAX_POLICY_BYTES:,} bytes; split it with `extends`")
+    try:
+        return load_yaml(text, display)
+    except YamlError as exc:
+        raise ConfigError(display, exc.line, exc.col, exc.message if exc.hint else f"not valid YAML: {exc.message}",
+                          exc.hint or "fix the YAML syntax at that line") from None
+
+
 def _read_file(path: Path) -> str:
     """A shipped template (inside the installed package, so outside the repository): size-capped."""
     with open(path, encoding="utf-8-sig") as fh:
         return fh.read(MAX_POLICY_BYTES + 1)
+
+
+# The code that turns a template's text into a Located: a change to any of them invalidates the cache.
+READER_MODULES = ("openness_policy.yamlload", "openness_policy.yamlfast", "openness_policy.sourcemap")
+
+
+def _template_doc(path: Path, display: str) -> Located:
+    """A shipped template parsed, from the user's cache when neither the file nor the YAML reader has
+    changed since (:mod:`openness_policy.data_cache`): its data, positions and problems as JSON."""
+    import sys
+
+    from openness_policy.data_cache import load_data
+
+    code = tuple(m.__file__ for m in map(sys.modules.get, READER_MODULES) if m is not None and m.__file__)
+    raw = load_data(path, lambda text: _encode(_parse(text, display)), kind="template", code=code, read=_read_file)
+    try:
+        return _decode(raw, display)
+    except (KeyError, TypeError, ValueError, AttributeError):  # a cache entry of the wrong shape: parse again
+        return _parse(_read_file(path), display)
+
+
+def _encode(doc: Located) -> dict[str, Any]:
+    """A template's Located as plain JSON data (the file name is not kept: it is the template's key)."""
+    return {"data": doc.data, "line_offset": doc.line_offset,
+            "marks": [[list(path), line, col] for path, (line, col) in doc.marks.items()],
+            "problems": [[rule, list(path), message] for rule, path, message in doc.problems]}
+
+
+def _decode(raw: dict[str, Any], display: str) -> Located:
+    return Located(display, raw["data"], {tuple(path): (line, col) for path, line, col in raw["marks"]},
+                   line_offset=raw["line_offset"],
+                   problems=[(rule, tuple(path), message) for rule, path, message in raw["problems"]])
 
 
 def _inside(path: Path, root: Path) -> bool:
