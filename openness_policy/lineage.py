@@ -44,6 +44,11 @@ def bases_of(rec: ModelRecord, by_path: dict[str, ModelRecord], by_name: dict[st
 
 def link(records: list[ModelRecord]) -> None:
     """Fill ``inherited_licenses`` on every derivative whose bases are among ``records``."""
+    if not any(rec.lineage for rec in records):  # no derivatives (most single files): nothing to inherit
+        for rec in records:
+            if rec.inherited_licenses:
+                rec.inherited_licenses = []
+        return
     by_path, by_name = index(records)
     done: dict[int, list[Fact]] = {}
 

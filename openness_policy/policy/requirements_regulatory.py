@@ -120,14 +120,14 @@ def check_osaid_component(value: str, ctx: Any) -> list[Violation]:
     state = osaid.items.get(slug, "missing")
     if state == "ok":
         return []
-    name = C.BY_SLUG[slug].name
-    prefixes = (name, EITHER_DOCUMENT) if value == "technical-report" else (name,)
     # The item's own line of ``missing`` is the first that starts with its name, unless another item's
     # line may start with that name too (then the lines are searched, as the message has always said).
     text = osaid.notes.get(slug) if (value, slug) not in _SHARED_PREFIX else None
     if text is None:
+        name = C.BY_SLUG[slug].name
+        prefixes = (name, EITHER_DOCUMENT) if value == "technical-report" else (name,)
         text = next((m for m in osaid.missing if m.startswith(prefixes)), f"{name}: {state}")
-    return [Violation(f"OSAID 1.0 item not met: {text}", _component_pos(ctx, slug), slug)]
+    return [Violation("OSAID 1.0 item not met: " + text, _component_pos(ctx, slug), slug)]
 
 
 def _shared_prefixes() -> frozenset[tuple[str, str]]:
@@ -144,23 +144,44 @@ def _shared_prefixes() -> frozenset[tuple[str, str]]:
 
 
 def check_mof_component(value: str, ctx: Any) -> list[Violation]:
-    items = ctx.classification.mof.components
+    msg = _mof_message(ctx.classification.mof, value)
+    return [] if msg is None else [Violation(msg, _component_pos(ctx, value), value)]
+
+
+_MOF_MESSAGES: dict[tuple[int, str], tuple[Any, str | None]] = {}  # (id(MofResult), slug) -> (it, message)
+
+
+def _mof_message(mof: Any, value: str) -> str | None:
+    """Why component ``value`` fails the MOF, or None when it passes. Remembered per MOF result: results
+    are immutable and shared by every model with the same components and licences."""
+    hit = _MOF_MESSAGES.get((id(mof), value))
+    if hit is not None and hit[0] is mof:
+        return hit[1]
+    msg = _mof_failure(mof.components, value)
+    from openness_policy.classify.mof import MofResult
+
+    if type(mof) is MofResult:  # frozen, and held here, so its id stays its own
+        if len(_MOF_MESSAGES) >= 8192:
+            _MOF_MESSAGES.clear()
+        _MOF_MESSAGES[(id(mof), value)] = (mof, msg)
+    return msg
+
+
+def _mof_failure(items: tuple, value: str) -> str | None:
     s = _status(items, value)
     if s.status in MOF_PASS:
-        return []
+        return None
     if value == C.TECHNICAL_REPORT and _status(items, C.RESEARCH_PAPER).status in MOF_PASS:
-        return []  # the MOT lets a passing research paper stand in for the report
+        return None  # the MOT lets a passing research paper stand in for the report
     comp = C.BY_SLUG[value]
     need = f"MOF Class {_ROMAN[comp.mof_class]}"
     if s.status == "missing":
         extra = " and no openly licensed Research paper stands in for it" if value == C.TECHNICAL_REPORT else ""
-        msg = f"{comp.name} is not included ({need} needs it{extra})"
-    elif s.status == "unlicensed":
-        msg = f"{comp.name} is included without a licence ({need} needs an open licence)"
-    else:
-        msg = (f"{comp.name}: licence '{s.license}' is not an open licence the Model Openness Tool accepts "
-               f"({need} needs an exact SPDX id of an OSI-approved, FSF-libre or open data licence)")
-    return [Violation(msg, _component_pos(ctx, value), value)]
+        return f"{comp.name} is not included ({need} needs it{extra})"
+    if s.status == "unlicensed":
+        return f"{comp.name} is included without a licence ({need} needs an open licence)"
+    return (f"{comp.name}: licence '{s.license}' is not an open licence the Model Openness Tool accepts "
+            f"({need} needs an exact SPDX id of an OSI-approved, FSF-libre or open data licence)")
 
 
 def check_datasets_listed(value: bool, ctx: Any) -> list[Violation]:
