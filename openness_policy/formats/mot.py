@@ -94,11 +94,11 @@ def fill(rec: ModelRecord, doc: Located) -> None:
         if (problem := K.file_name_problem(doc, rec.name.value)) is not None:
             rec.problems.append(problem)
     for key in LABELS:
-        if (f := _text(doc, release, "release", key)) is not None and f.value.strip():
-            rec.labels[key] = f
+        if _given(release.get(key)):
+            rec.labels[key] = _text(doc, release, "release", key)
     for key in EVIDENCE:
-        if (f := _text(doc, release, "release", key)) is not None and f.value.strip():
-            rec.evidence[key] = f
+        if _given(release.get(key)):
+            rec.evidence[key] = _text(doc, release, "release", key)
     if (f := text_fact(doc, "framework", "version")) is not None:
         rec.evidence["mof_version"] = f
     origin = rec.evidence.get("origin")
@@ -113,6 +113,13 @@ def fill(rec: ModelRecord, doc: Located) -> None:
         rec.data_disclosure = Fact("named", rec.components[C.DATASETS].pos, "derived", "'Datasets' is listed")
     elif C.DATA_CARD in rec.components:
         rec.data_disclosure = Fact("described", rec.components[C.DATA_CARD].pos, "derived", "'Data card' is listed")
+
+
+def _given(value: object) -> bool:
+    """True when :func:`_text` makes a fact of ``value`` whose text is not blank."""
+    if value is None or isinstance(value, (dict, list)):
+        return False
+    return bool((value if isinstance(value, str) else str(value)).strip())
 
 
 def _text(doc: Located, parent: dict, *path: object) -> Fact | None:
@@ -159,7 +166,8 @@ def _components(rec: ModelRecord, doc: Located) -> None:
                 rec.problems.extend(K.license_problems(doc, path, text))
         prev = rec.components.get(comp.slug)
         if prev is None or lic is not None:  # the MOT's merge: a later licence wins
-            location = _text(doc, item, "release", "components", i, "component_path")
+            location = None if item.get("component_path") is None else \
+                _text(doc, item, "release", "components", i, "component_path")
             rec.components[comp.slug] = ComponentFact(comp.slug, doc.pos("release", "components", i), lic,
                                                       location or (prev.location if prev else None))
 
