@@ -97,6 +97,11 @@ def _type_pred(types: Any) -> Pred:
     if len(names) == 1 and names[0] in _SIMPLE and names[0] != "boolean":
         cls = _SIMPLE[names[0]]
         return lambda x: isinstance(x, cls)
+    if set(names) <= {"object", "array", "string", "null"}:  # e.g. ["string", "null"]: one isinstance
+        classes = tuple(_SIMPLE[n] for n in names if n != "null")
+        if "null" in names:
+            return lambda x: x is None or isinstance(x, classes)
+        return lambda x: isinstance(x, classes)
     preds = [TYPES[n] for n in names]
     return lambda x: any(p(x) for p in preds)
 
@@ -172,7 +177,7 @@ class _Compiler:
         if len(checks) == 2:
             a, b = checks
             return lambda x: a(x) and b(x)
-        return lambda x: all(c(x) for c in checks)
+        return _all_of(checks)
 
     # -- keywords (each returns a predicate over the instance) ------------------------------------
     def k_ref(self, value: str, schema: dict) -> Pred:
@@ -225,7 +230,14 @@ class _Compiler:
 
     def k_required(self, value: list, schema: dict) -> Pred:
         names = list(value)
-        return lambda x: not isinstance(x, dict) or all(n in x for n in names)
+
+        def check(x: Any) -> bool:
+            if isinstance(x, dict):
+                for n in names:
+                    if n not in x:
+                        return False
+            return True
+        return check
 
     def k_minProperties(self, value: int, schema: dict) -> Pred:
         return lambda x: not isinstance(x, dict) or len(x) >= value
@@ -237,7 +249,14 @@ class _Compiler:
         if isinstance(value, list) or "prefixItems" in schema:
             raise Unsupported("tuple-form items")
         pred = self.node(value)
-        return lambda x: not isinstance(x, list) or all(pred(i) for i in x)
+
+        def check(x: Any) -> bool:
+            if isinstance(x, list):
+                for i in x:
+                    if not pred(i):
+                        return False
+            return True
+        return check
 
     def k_minItems(self, value: int, schema: dict) -> Pred:
         return lambda x: not isinstance(x, list) or len(x) >= value
@@ -299,6 +318,15 @@ class _Compiler:
         then = self.node(schema.get("then", True))
         else_ = self.node(schema.get("else", True))
         return lambda x: then(x) if cond(x) else else_(x)
+
+
+def _all_of(checks: list[Pred]) -> Pred:
+    def check(x: Any) -> bool:
+        for c in checks:
+            if not c(x):
+                return False
+        return True
+    return check
 
 
 def compile_schema(schema: dict, load: Callable[[str], dict] | None = None) -> Pred | None:
