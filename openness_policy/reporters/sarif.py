@@ -17,6 +17,7 @@ from __future__ import annotations
 import posixpath
 import re
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any, Callable
 from urllib.parse import quote
 
@@ -144,12 +145,8 @@ def keyed(findings: list[Finding]) -> list[tuple[tuple, Finding]]:
     """``(sort key, finding)`` in the order ``common.ordered`` gives, each fingerprint computed once;
     the key's last item is the fingerprint."""
     decorated = [(f.order_key(), f) for f in findings]
-    decorated.sort(key=_first)  # stable: findings with equal keys keep their order
+    decorated.sort(key=itemgetter(0))  # stable: findings with equal keys keep their order
     return decorated
-
-
-def _first(item: tuple) -> Any:
-    return item[0]
 
 
 def sarif_document(rules: dict[str, RuleInfo], results: list[Any], *, notices: list[str], models: int, files: int,

@@ -32,11 +32,12 @@ class Part:
 def render_part(findings: list[Finding], display: str) -> Part:
     """Render a file's live findings (suppressed ones are not in the default SARIF output)."""
     part = Part()
+    results = part.results
     for key, f in keyed(findings):
         if f.pos.file != display:
             part.elsewhere.append(f)
             continue
-        part.results.append((key, f.rule.id, body_text(f, key[-1])))
+        results.append((key, f.rule.id, body_text(f, key[-1])))
     return part
 
 

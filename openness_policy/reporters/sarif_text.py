@@ -125,7 +125,7 @@ def body_text(f: Finding, fingerprint: str) -> str:
     text = "".join((
         _LEVEL_TEXT[level] if type(level) is str and level in _LEVEL_TEXT else _LEVEL + _quote(level_of(f)),
         _MESSAGE, _quote(message) if type(message) is str else _dump(message, I2, STEP),
-        _location(pos.file), lines, _START_COL, str(col), _END_LINE, lines,
+        _LOCATION_TEXT.get(pos.file) or _location(pos.file), lines, _START_COL, str(col), _END_LINE, lines,
         _FINGERPRINT[0] if _FINGERPRINT else _fingerprint_head(), _quote(fingerprint), _PROPERTIES, _properties_text(f),
     ))
     if f.suppressed_by is not None:
