@@ -62,9 +62,13 @@ def _third_party_wanted() -> bool:
     return os.environ.get("OPENNESS_POLICY_NO_PLUGINS") != "1" and declares_entry_points("openness_policy")
 
 
-def _builtin_modules() -> list[tuple[str, ModuleType]]:
-    modules = []
+def _builtin_modules(skip: Any = ()) -> list[tuple[str, ModuleType | None]]:
+    """The built-in plugin modules in order, imported; those named in ``skip`` are listed, not imported (None)."""
+    modules: list[tuple[str, ModuleType | None]] = []
     for name in DEFAULT_PLUGINS:
+        if name in skip:
+            modules.append((name, None))
+            continue
         try:
             modules.append((name, importlib.import_module(name)))
         except ModuleNotFoundError as exc:
@@ -169,9 +173,14 @@ def builtin_registry() -> Registry | None:
     built-in's hooks called in pluggy's order (the last registered first). None when a built-in uses
     anything beyond plain hooks (an option such as ``tryfirst``, a hook without a specification, an
     argument other than ``register``): pluggy then registers it, and reports what is wrong."""
+    from openness_policy.reporters import LAZY, lazy_reporter
+
     specs = {f"register_{hook}" for hook in HOOKS}
     found: dict[str, list[tuple[str, Callable]]] = {hook: [] for hook in HOOKS}
-    for name, module in _builtin_modules():
+    for name, module in _builtin_modules(skip=LAZY):
+        if module is None:  # a reporter registered without importing its module
+            found["reporters"].append((name, lambda register, _name=name: register(lazy_reporter(_name))))
+            continue
         for attr, value in vars(module).items():
             opts = getattr(value, hookspecs.PROJECT + "_impl", None)
             if opts is None:

@@ -2,6 +2,7 @@
 registers them, and the pluggy-free hook markers marking exactly as pluggy's do."""
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import types
 
@@ -9,12 +10,20 @@ import pluggy
 import pytest
 
 from openness_policy import hookspecs, plugins
+from openness_policy.reporters import LAZY, LazyRender
 from openness_policy.plugins import DEFAULT_PLUGINS, HOOKS, build_registry, builtin_registry, load_registry, make_plugin_manager
 
 
 def _shape(reg):
     """Names in order, providers in order, item types; items equal unless built afresh per call (closures)."""
     return ({h: [(k, type(v)) for k, v in reg.items[h].items()] for h in HOOKS}, list(reg.provider.items()))
+
+
+def _resolved(item):
+    """A lazily registered reporter as the one its module registers (its render imported)."""
+    if isinstance(getattr(item, "render", None), LazyRender):
+        return dataclasses.replace(item, render=item.render._target())
+    return item
 
 
 def test_builtin_registry_is_what_pluggy_builds():
@@ -24,7 +33,34 @@ def test_builtin_registry_is_what_pluggy_builds():
     assert _shape(fast) == _shape(slow)
     for hook in HOOKS:
         fresh = {k for k in slow.items[hook] if slow.items[hook][k] != again.items[hook][k]}  # new closures per call
-        assert {k for k in fast.items[hook] if fast.items[hook][k] != slow.items[hook][k]} == fresh
+        assert {k for k in fast.items[hook] if _resolved(fast.items[hook][k]) != slow.items[hook][k]} == fresh
+
+
+def test_lazy_reporters_are_the_modules_own_and_import_them_on_first_use():
+    slow = build_registry(make_plugin_manager(entry_points=False))
+    assert {slow.provider[("reporters", r.name)]: (r.name, r.description) for r in slow.reporters.values()
+            if slow.provider[("reporters", r.name)] in LAZY} == LAZY
+    fast = builtin_registry()
+    for module, (name, _) in LAZY.items():
+        render = fast.reporters[name].render
+        assert isinstance(render, LazyRender) and fast.provider[("reporters", name)] == module
+        assert render._target() is slow.reporters[name].render
+        assert getattr(render, "streamable", False) is getattr(slow.reporters[name].render, "streamable", False)
+    assert not isinstance(fast.reporters["sarif"].render, LazyRender)  # streamed runs ask it for `streamable`
+
+
+def test_a_lazy_render_renders_as_the_real_one():
+    from openness_policy.findings import Report
+
+    fast, slow = builtin_registry(), build_registry(make_plugin_manager(entry_points=False))
+    report = Report([], [], [], {}, files=0)
+    for module, (name, _) in LAZY.items():
+        assert fast.reporters[name].render(report) == slow.reporters[name].render(report)
+    assert fast.reporters["text"].render(report, color=True) == slow.reporters["text"].render(report, color=True)
+    with pytest.raises(TypeError):
+        fast.reporters["json"].render(report, color=True)  # outputs._render relies on this TypeError
+    with pytest.raises(TypeError):
+        slow.reporters["json"].render(report, color=True)
 
 
 def test_load_registry_without_third_party_plugins_does_not_use_pluggy(monkeypatch):
@@ -43,7 +79,7 @@ def test_a_builtin_beyond_plain_hooks_is_left_to_pluggy(monkeypatch, attr, mark)
     module = types.ModuleType("openness_policy.formats.fake")
     setattr(module, attr, mark(lambda register: None))
     real = plugins._builtin_modules
-    monkeypatch.setattr(plugins, "_builtin_modules", lambda: real() + [("openness_policy.formats.fake", module)])
+    monkeypatch.setattr(plugins, "_builtin_modules", lambda **k: real(**k) + [("openness_policy.formats.fake", module)])
     monkeypatch.setenv("OPENNESS_POLICY_NO_PLUGINS", "1")
     assert builtin_registry() is None
     if attr == "register_formatz":
@@ -55,7 +91,7 @@ def test_a_builtin_hook_with_other_required_arguments_is_left_to_pluggy(monkeypa
     module = types.ModuleType("openness_policy.formats.fake")
     module.register_formats = hookspecs.hookimpl(lambda register, extra: None)
     real = plugins._builtin_modules
-    monkeypatch.setattr(plugins, "_builtin_modules", lambda: real() + [("openness_policy.formats.fake", module)])
+    monkeypatch.setattr(plugins, "_builtin_modules", lambda **k: real(**k) + [("openness_policy.formats.fake", module)])
     assert builtin_registry() is None
 
 
