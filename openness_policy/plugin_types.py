@@ -23,6 +23,8 @@ class Source:
 
 @dataclass(frozen=True)
 class FormatSpec:
+    """A manifest format: how discovery finds its files and how they load into records."""
+
     name: str
     description: str
     filenames: tuple[str, ...]  # fnmatch patterns on the file name, for discovery
@@ -39,6 +41,8 @@ class FormatSpec:
 
 @dataclass(frozen=True)
 class Violation:
+    """One way a model fails a requirement or check, and where."""
+
     message: str
     pos: "Pos"
     key: str = ""  # extra fingerprint key when one requirement yields several violations
@@ -47,6 +51,8 @@ class Violation:
 
 @dataclass(frozen=True)
 class RequirementKind:
+    """A kind of requirement policy rules can use, with the schema of its value."""
+
     name: str  # the key used in a policy rule's `require:`
     description: str
     schema: dict[str, Any]  # JSON Schema of its value
@@ -56,6 +62,8 @@ class RequirementKind:
 
 @dataclass(frozen=True)
 class RuleInfo:
+    """What reports say about a rule: id, texts, default level, links."""
+
     id: str
     title: str
     description: str
@@ -69,6 +77,8 @@ class RuleInfo:
 
 @dataclass(frozen=True)
 class Check:
+    """A check run on every model, policy or not."""
+
     rule: RuleInfo
     run: Callable[[Any], "list[Violation]"]  # (EvalContext) -> violations
     extra_rules: tuple[RuleInfo, ...] = field(default=())
@@ -76,6 +86,8 @@ class Check:
 
 @dataclass(frozen=True)
 class Template:
+    """A built-in policy template, usable as ``builtin:NAME``."""
+
     name: str
     path: Path
     description: str
@@ -83,6 +95,8 @@ class Template:
 
 @dataclass(frozen=True)
 class Reporter:
+    """An output format."""
+
     name: str
     description: str
     render: Callable[[Any], str]  # (Report) -> text

@@ -11,6 +11,8 @@ from openness_policy.errors import UserError
 
 @dataclass(frozen=True)
 class Output:
+    """One output: a format and its file."""
+
     format: str
     file: str | None  # None = standard output
 

@@ -40,6 +40,8 @@ class LicenseClashError(ValueError):
 
 @dataclass(frozen=True)
 class Clause:
+    """A restrictive clause of a licence, with the section that says it."""
+
     id: str
     section: str
     summary: str
@@ -51,6 +53,8 @@ class Clause:
 
 @dataclass(frozen=True)
 class LicenseRecord:
+    """One licence version: its ids, openness, grants and clauses."""
+
     id: str
     name: str
     spdx: str | None
@@ -75,9 +79,12 @@ class LicenseRecord:
         return tuple(dict.fromkeys(k for k in map(normalize, raw) if k))
 
 
+_SEPARATORS = re.compile(r"[\s_-]+")
+
+
 def normalize(text: str) -> str:
     """Case-folded, trimmed, with runs of whitespace, underscores and hyphens made one hyphen."""
-    return re.sub(r"[\s_-]+", "-", text.strip().casefold()).strip("-")
+    return _SEPARATORS.sub("-", text.strip().casefold()).strip("-")
 
 
 def _clause(data: Mapping[str, Any]) -> Clause:

@@ -11,6 +11,8 @@ from openness_policy.sourcemap import Pos
 
 @dataclass(frozen=True)
 class Scope:
+    """Which models a rule or exception covers (every condition given must hold)."""
+
     labels: dict[str, tuple[str, ...]] = field(default_factory=dict)
     paths: tuple[str, ...] = ()
     formats: tuple[str, ...] = ()
@@ -39,6 +41,8 @@ def _glob(path: str, pattern: str) -> bool:
 
 @dataclass(frozen=True)
 class Rule:
+    """A policy rule: what it requires, of which models, when, and where it is written."""
+
     info: RuleInfo
     require: Any  # a requirement mapping (one kind -> value)
     scope: Scope
@@ -60,6 +64,8 @@ class Waiver:
 
 @dataclass
 class Policy:
+    """Everything read from the policy files and templates of a run."""
+
     files: list[str] = field(default_factory=list)  # every file read, extends first
     rules: list[Rule] = field(default_factory=list)
     waivers: list[Waiver] = field(default_factory=list)
