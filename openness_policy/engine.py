@@ -107,9 +107,8 @@ def load_candidate(c: Candidate, root: Path, formats: list[FormatSpec], max_byte
             return [_problem_record(c, "manifest-unrecognised", "not a manifest of any known format",
                                     "see `openness-policy plugins` for the formats and their file names", "warning")]
         return []
-    folder = real.parent
-    src = Source(real, c.display, text, read_sibling=lambda name: _sibling(folder, name, root, max_bytes),
-                 list_siblings=lambda: _listdir(folder))
+    src = Source(real, c.display, text, read_sibling=lambda name: _sibling(real.parent, name, root, max_bytes),
+                 list_siblings=lambda: _listdir(real.parent))
     records = load_source(spec, src)
     if not records and c.explicit:  # the format looked closer and declined: say so, never vanish
         return [_problem_record(c, "manifest-unrecognised", f"not a {spec.name} manifest after all ({spec.description})",

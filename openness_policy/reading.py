@@ -91,8 +91,10 @@ def _fast_real(lexical: str, path: Path | str, root: Path) -> Path | None:
         if len(_FOLDERS) >= _FOLDERS_MAX:
             _FOLDERS.clear()
         hit = _FOLDERS[folder] = (real_folder, here.st_dev, here.st_ino)
+    if hit[0] == folder:  # no link on the way: the path as given, already absolute and normal, is the real one
+        return path if isinstance(path, Path) and os.fspath(path) == lexical else Path(lexical)
     real = Path(os.path.join(hit[0], name))
-    if hit[0] != folder and not _inside(real, root):
+    if not _inside(real, root):
         return None  # a link on the way leads out of the repository: the long way says what to report
     return real
 

@@ -81,7 +81,9 @@ class Located:
         marks = self._marks if self._marks is not None else self.marks
         mark = marks.get(path)
         if mark is not None:
-            found = self._pos[path] = Pos(self.file, mark[0] + self.line_offset, mark[1], key_string(path))
+            key = _KEYS.get(path)
+            found = self._pos[path] = Pos(self.file, mark[0] + self.line_offset, mark[1],
+                                          key if key is not None else key_string(path))
             return found
         p: PathT = path
         while p and p not in marks:
