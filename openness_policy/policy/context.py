@@ -18,7 +18,7 @@ class EvalContext:
     today: str  # ISO date
     settings: dict[str, Any]
     # Where a finding about each MOF component points, found once per model (several rules ask).
-    component_pos: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    component_pos: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def check(self, req: dict) -> list[Violation]:
         """Violations of one requirement (combinators included); empty when it holds."""
