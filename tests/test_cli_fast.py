@@ -116,24 +116,42 @@ def _manifest() -> str:
     return (REPO / "examples" / "demo" / "models" / "atlas-chat" / "atlas-chat.openness.yaml").read_text()
 
 
-@pytest.mark.parametrize("template", ["osaid-1.0", "no-such-template"])
-def test_the_program_collects_garbage_while_it_judges(tmp_path, monkeypatch, template):
-    """The console program pauses the cyclic collector for its start-up only (cli._pause_gc)."""
+@pytest.mark.parametrize("target, collecting", [(".", True), ("m.openness.yaml", False), ("--diff-base", True)])
+def test_the_program_collects_garbage_while_it_judges_many_files(tmp_path, monkeypatch, target, collecting):
+    """The console program pauses the cyclic collector for its start-up (cli._pause_gc), and for the whole
+    run when it judges a few files named on the command line; it is back on when main returns."""
     import gc
 
-    from openness_policy import cli, streaming
+    from openness_policy import cli, engine, streaming
+    from openness_policy.errors import UserError
 
     (tmp_path / "m.openness.yaml").write_text(_manifest(), encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("OPENNESS_POLICY_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setattr("sys.argv", ["openness-policy", "eval", "--template", template, "--format", "sarif",
-                                     "--output", "out.sarif", "m.openness.yaml"])
+    args = ["m.openness.yaml", "--diff-base", "HEAD"] if target == "--diff-base" else [target]
+    monkeypatch.setattr("sys.argv", ["openness-policy", "eval", "--template", "osaid-1.0", "--format", "sarif",
+                                     "--output", "out.sarif", *args])
     seen = []
-    real = streaming.run
-    monkeypatch.setattr(streaming, "run", lambda *a, **k: (seen.append(gc.isenabled()), real(*a, **k))[1])
+
+    def judging(*args, **kwargs):
+        seen.append(gc.isenabled())
+        raise UserError("stop here")
+
+    monkeypatch.setattr(streaming, "run", judging)
+    monkeypatch.setattr(engine, "run", judging)
     try:
-        assert cli.main() == (1 if template == "osaid-1.0" else 2)
-        assert seen == [True] and gc.isenabled() and not cli._PAUSED
+        assert cli.main() == 2
+        assert seen == [collecting] and gc.isenabled() and not cli._PAUSED
     finally:
         gc.unfreeze()
         gc.enable()
+
+
+def test_a_few_named_files_are_few():
+    from openness_policy.cli.eval_run import FEW_FILES, _few_files
+    from tests.conftest import REPO
+
+    manifest = str(REPO / "examples" / "demo" / "models" / "atlas-chat" / "atlas-chat.openness.yaml")
+    assert _few_files((manifest,)) and _few_files((manifest,) * FEW_FILES)
+    assert not _few_files(()) and not _few_files((manifest,) * (FEW_FILES + 1))
+    assert not _few_files((manifest, str(REPO))) and not _few_files(("no-such-file",))
