@@ -2,17 +2,16 @@
 
 There is no module-level manager: each run builds one (tests stay isolated). Built-ins are listed in
 ``DEFAULT_PLUGINS`` and registered through the same hooks as third-party packages, which are found
-through the ``openness_policy`` entry-point group. When no installed package declares that group (the
-usual case), :func:`load_registry` calls the built-ins' hooks itself, in the order pluggy would, and
-pluggy is not imported at all (``tests/test_plugins.py`` compares the two registries).
+through the ``openness_policy`` entry-point group.
 """
 from __future__ import annotations
 
 import importlib
 import os
 from dataclasses import dataclass, field
-from types import ModuleType
-from typing import TYPE_CHECKING, Any, Callable
+from typing import Any
+
+import pluggy
 
 from openness_policy import hookspecs
 from openness_policy.errors import UserError
@@ -37,45 +36,22 @@ DEFAULT_PLUGINS = (
 )
 HOOKS = ("formats", "requirements", "checks", "templates", "license_sets", "reporters")
 
-if TYPE_CHECKING:
-    import pluggy
-
 
 def make_plugin_manager(*, entry_points: bool = True) -> pluggy.PluginManager:
-    return _plugin_manager(entry_points and _third_party_wanted())
-
-
-def _plugin_manager(entry_points: bool) -> pluggy.PluginManager:
-    import pluggy
-
     pm = pluggy.PluginManager("openness_policy")
     pm.add_hookspecs(hookspecs)
-    for name, module in _builtin_modules():
-        pm.register(module, name=name)
-    if entry_points:
-        pm.load_setuptools_entrypoints("openness_policy")
-    pm.check_pending()  # a misspelt hook name fails loudly
-    return pm
-
-
-def _third_party_wanted() -> bool:
-    return os.environ.get("OPENNESS_POLICY_NO_PLUGINS") != "1" and declares_entry_points("openness_policy")
-
-
-def _builtin_modules(skip: Any = ()) -> list[tuple[str, ModuleType | None]]:
-    """The built-in plugin modules in order, imported; those named in ``skip`` are listed, not imported (None)."""
-    modules: list[tuple[str, ModuleType | None]] = []
     for name in DEFAULT_PLUGINS:
-        if name in skip:
-            modules.append((name, None))
-            continue
         try:
-            modules.append((name, importlib.import_module(name)))
+            module = importlib.import_module(name)
         except ModuleNotFoundError as exc:
             if exc.name == name:  # a built-in not written yet: skip, never a half-registered one
                 continue
             raise
-    return modules
+        pm.register(module, name=name)
+    if entry_points and os.environ.get("OPENNESS_POLICY_NO_PLUGINS") != "1" and declares_entry_points("openness_policy"):
+        pm.load_setuptools_entrypoints("openness_policy")
+    pm.check_pending()  # a misspelt hook name fails loudly
+    return pm
 
 
 def declares_entry_points(group: str) -> bool:
@@ -146,68 +122,24 @@ def _key(hook: str, item: Any) -> str:
     return item.name
 
 
-def _registrar(reg: Registry, hook: str, plugin: str) -> Callable[[Any], None]:
-    def register(item: Any) -> None:
-        name = _key(hook, item)
-        if name in reg.items[hook]:
-            other = reg.provider[(hook, name)]
-            raise UserError(f"plugin {plugin} registers {hook[:-1]} '{name}', already registered by {other}")
-        reg.items[hook][name] = item
-        reg.provider[(hook, name)] = plugin
-
-    return register
-
-
 def build_registry(pm: pluggy.PluginManager) -> Registry:
     reg = Registry()
     for hook in HOOKS:
         caller = getattr(pm.hook, f"register_{hook}")
-        for impl in reversed(caller.get_hookimpls()):  # pluggy's call order: the last registered first
+        for impl in reversed(caller.get_hookimpls()):  # registration order
             plugin = pm.get_name(impl.plugin) or repr(impl.plugin)
-            impl.function(register=_registrar(reg, hook, plugin))
+
+            def register(item: Any, _hook: str = hook, _plugin: str = plugin) -> None:
+                name = _key(_hook, item)
+                if name in reg.items[_hook]:
+                    other = reg.provider[(_hook, name)]
+                    raise UserError(f"plugin {_plugin} registers {_hook[:-1]} '{name}', already registered by {other}")
+                reg.items[_hook][name] = item
+                reg.provider[(_hook, name)] = _plugin
+
+            impl.function(register=register)
     return reg
-
-
-def builtin_registry() -> Registry | None:
-    """What ``build_registry(make_plugin_manager(entry_points=False))`` returns, without pluggy: each
-    built-in's hooks called in pluggy's order (the last registered first). None when a built-in uses
-    anything beyond plain hooks (an option such as ``tryfirst``, a hook without a specification, an
-    argument other than ``register``): pluggy then registers it, and reports what is wrong."""
-    from openness_policy.reporters import LAZY, lazy_reporter
-
-    specs = {f"register_{hook}" for hook in HOOKS}
-    found: dict[str, list[tuple[str, Callable]]] = {hook: [] for hook in HOOKS}
-    for name, module in _builtin_modules(skip=LAZY):
-        if module is None:  # a reporter registered without importing its module
-            found["reporters"].append((name, lambda register, _name=name: register(lazy_reporter(_name))))
-            continue
-        for attr, value in vars(module).items():
-            opts = getattr(value, hookspecs.PROJECT + "_impl", None)
-            if opts is None:
-                continue
-            if not isinstance(opts, dict) or any(opts.values()) or attr not in specs or not _takes_register(value):
-                return None
-            found[attr[len("register_"):]].append((name, value))
-    reg = Registry()
-    for hook in HOOKS:
-        for plugin, function in reversed(found[hook]):
-            function(register=_registrar(reg, hook, plugin))
-    return reg
-
-
-def _takes_register(function: Any) -> bool:
-    """A plain function whose arguments without defaults are at most ``register``."""
-    code = getattr(function, "__code__", None)
-    if code is None or not isinstance(function, type(_takes_register)):
-        return False
-    required = code.co_varnames[:code.co_argcount - len(function.__defaults__ or ())]
-    return set(required) <= {"register"} and not code.co_kwonlyargcount
 
 
 def load_registry(*, entry_points: bool = True) -> Registry:
-    third_party = entry_points and _third_party_wanted()
-    if not third_party:
-        reg = builtin_registry()
-        if reg is not None:
-            return reg
-    return build_registry(_plugin_manager(third_party))
+    return build_registry(make_plugin_manager(entry_points=entry_points))
