@@ -25,10 +25,9 @@ NEVER_FOR_ONE_VALID_FILE = (
 
 # Not needed by a one-file eval with SARIF output either: the other commands' modules (registered
 # lazily), git's subprocess, the entry-point scan (only when an installed package declares our group),
-# the spool's pickle (a small run keeps its results in memory), click (a plain eval command line is
-# parsed without it: cli.fast_eval).
+# the spool's pickle (a small run keeps its results in memory).
 NOT_FOR_ONE_FILE_EVAL = (
-    "subprocess", "pickle", "click", "openness_policy.cli.classify_cmd", "openness_policy.cli.template_cmds",
+    "subprocess", "pickle", "openness_policy.cli.classify_cmd", "openness_policy.cli.template_cmds",
     "openness_policy.cli.policy_cmds", "openness_policy.cli.info_cmds",
 )
 

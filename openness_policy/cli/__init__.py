@@ -1,24 +1,65 @@
 """Command-line interface: ``openness-policy COMMAND``.
 
 Each command module holds one command (or a small group) whose work happens in a plain function
-that returns an exit code, so it can be tested without the CLI. The click group lives in
-:mod:`openness_policy.cli.group`; a plain ``eval`` command line is parsed without importing click at
-all (:mod:`openness_policy.cli.fast_eval`), with the same result and the same errors.
+that returns an exit code, so it can be tested without the CLI.
 """
 from __future__ import annotations
 
 import sys
-from typing import Any
+
+import click
 
 from openness_policy import __version__
 
 
-def __getattr__(name: str) -> Any:  # ``from openness_policy.cli import cli`` still works, importing click then
-    if name in ("cli", "_Group", "_register", "LAZY_COMMANDS"):
-        from openness_policy.cli import group
+# Subcommands, most used first: name -> (module, attribute). A module is imported only when its
+# command runs (or help lists it), so a one-file `eval` does not pay for the others' imports.
+LAZY_COMMANDS = {
+    "eval": ("openness_policy.cli.eval_cmd", "eval_command"),
+    "classify": ("openness_policy.cli.classify_cmd", "classify_command"),
+    "validate": ("openness_policy.cli.policy_cmds", "validate_command"),
+    "init": ("openness_policy.cli.policy_cmds", "init_command"),
+    "plugins": ("openness_policy.cli.info_cmds", "plugins_command"),
+    "licenses": ("openness_policy.cli.info_cmds", "licenses_group"),
+    "templates": ("openness_policy.cli.template_cmds", "templates_group"),
+    "test": ("openness_policy.cli.template_cmds", "test_command"),
+    "doc": ("openness_policy.cli.template_cmds", "doc_command"),
+}
 
-        return getattr(group, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+class _Group(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        names = [n for n in LAZY_COMMANDS if self.get_command(ctx, n) is not None]
+        return names + [n for n in self.commands if n not in names]  # the order above, then any added later
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in LAZY_COMMANDS:
+            import importlib
+
+            module, attr = LAZY_COMMANDS[cmd_name]
+            try:
+                self.add_command(getattr(importlib.import_module(module), attr), cmd_name)
+            except ModuleNotFoundError as exc:
+                if exc.name != module:  # a command module not written yet is skipped; a broken one is not
+                    raise
+        return self.commands.get(cmd_name)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "--version", prog_name="openness-policy")
+def cli() -> None:
+    """Check AI model manifests against openness policies and regulatory templates.
+
+    Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it (or a manifest that
+    cannot be read); 2 usage, configuration or internal error.
+    """
+
+
+def _register() -> None:
+    """Kept for callers that expect every command added: loads them all (``main`` loads them lazily)."""
+    ctx = click.Context(cli)
+    for name in LAZY_COMMANDS:
+        cli.get_command(ctx, name)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,23 +67,21 @@ def main(argv: list[str] | None = None) -> int:
     from openness_policy.errors import UserError
 
     try:
-        rv = _run(argv)
+        rv = cli.main(args=argv, prog_name="openness-policy", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.ClickException as exc:
+        exc.show()
+        return 2
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        return 2
     except UserError as exc:
-        _echo_error(f"error: {exc}")
+        click.echo(f"error: {exc}", err=True)
         return 2
     except BrokenPipeError:
         return 2
-    except Exception as exc:  # noqa: BLE001 - click's own exceptions, then the last line of defence
-        import click
-
-        if isinstance(exc, click.exceptions.Exit):
-            return exc.exit_code
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            return 2
-        if isinstance(exc, click.exceptions.Abort):
-            click.echo("Aborted.", err=True)
-            return 2
+    except Exception as exc:  # noqa: BLE001 - the last line of defence
         click.echo(f"internal error: {type(exc).__name__}: {exc}\n"
                    f"This is a bug in openness-policy {__version__}; please report it with the command you ran.",
                    err=True)
@@ -50,72 +89,3 @@ def main(argv: list[str] | None = None) -> int:
             raise
         return 2
     return rv if isinstance(rv, int) else 0
-
-
-def _run(argv: list[str] | None) -> Any:
-    """``eval`` with a plain command line directly, anything else through click."""
-    import os
-
-    from openness_policy.cli import fast_eval
-
-    args = sys.argv[1:] if argv is None else list(argv)
-    params = None if argv is None and os.name == "nt" else fast_eval.parse(args)  # click expands globs there
-    if params is None:
-        from openness_policy.cli.group import cli
-
-        return cli.main(args=argv, prog_name="openness-policy", standalone_mode=False)
-    from openness_policy.cli.eval_run import run_eval
-
-    if argv is None:  # the program itself, not a caller in the same process
-        _pause_gc()
-    try:
-        return run_eval(**params)
-    except (EOFError, KeyboardInterrupt) as exc:  # what click's main does with these, for the same exit
-        import click
-
-        click.echo(file=sys.stderr)
-        raise click.exceptions.Abort() from exc
-    except OSError as exc:
-        import errno
-
-        if exc.errno != errno.EPIPE:
-            raise
-        import click.utils
-
-        wrapper = getattr(click.utils, "_PacifyFlushWrapper", None)
-        if wrapper is not None:
-            sys.stdout, sys.stderr = wrapper(sys.stdout), wrapper(sys.stderr)
-        sys.exit(1)
-    finally:
-        resume_gc()
-
-
-_PAUSED: list[bool] = []
-
-
-def _pause_gc() -> None:
-    """Start-up creates ~100,000 objects that live as long as the process (modules, functions,
-    classes): the cyclic collector would scan them dozens of times over for nothing, ~5 ms of a
-    one-file run. It pauses until :func:`resume_gc`."""
-    import gc
-
-    if gc.isenabled():
-        gc.disable()
-        _PAUSED.append(True)
-
-
-def resume_gc() -> None:
-    """Start-up is over: what it created is frozen (never scanned again) and collection resumes,
-    so a long run's memory stays what it was. Does nothing unless :func:`_pause_gc` paused it."""
-    if _PAUSED:
-        import gc
-
-        _PAUSED.clear()
-        gc.freeze()
-        gc.enable()
-
-
-def _echo_error(text: str) -> None:
-    import click
-
-    click.echo(text, err=True)

@@ -1,6 +1,8 @@
 """``openness-policy eval``: judge every manifest against the policies and templates."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from openness_policy.cli import options
@@ -47,10 +49,28 @@ def eval_command(paths, policies, templates, formats, outputs, fail_on, today, m
     policy file and no --template, every manifest is still checked (readable, schema-valid, licence
     known) and each model's openness level is reported as a note.
     """
-    from openness_policy.cli.eval_run import run_eval
+    from openness_policy.cli.outputs import plan, write
+    from openness_policy.engine import Options, run
+    from openness_policy.plugins import load_registry
 
-    return run_eval(paths, policies, templates, formats, outputs, fail_on, today, max_file_size, color, diff_base,
-                    only_new, policy_from, baseline_file, write_baseline, jobs, exit_zero)
+    if not diff_base and (only_new or policy_from):
+        raise click.UsageError(f"{'--only-new' if only_new else '--policy-from'} needs --diff-base REF")
+    if diff_base and write_baseline:
+        raise click.UsageError("--write-baseline needs a full run: drop --diff-base so every manifest is judged")
+    registry = load_registry()
+    plan_ = plan(formats, outputs, registry.reporters)
+    opts = Options(paths=list(paths) or ["."], policies=list(policies), templates=list(templates),
+                   fail_on=fail_on, today=today, max_bytes=max_file_size, diff_base=diff_base, only_new=only_new,
+                   policy_from=policy_from or "base", baseline=baseline_file, write_baseline=write_baseline,
+                   jobs=jobs)
+    from openness_policy import streaming
+
+    if streaming.streamable(opts, [o.format for o in plan_], registry.reporters):  # SARIF only: streamed
+        summary = streaming.run(opts, registry, Path.cwd(), [o.file for o in plan_])
+        return 1 if summary.failing and not exit_zero else 0
+    report = run(opts, registry, Path.cwd())
+    write(plan_, report, registry.reporters, color)
+    return 1 if report.failing() and not exit_zero else 0
 
 
 def _jobs(value: str) -> int | None:

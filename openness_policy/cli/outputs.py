@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import click
+
 from openness_policy.errors import UserError
 
 
@@ -42,8 +44,6 @@ def write(outputs: list[Output], report: Any, reporters: dict[str, Any], color: 
         if o.file is None:
             use_color = sys.stdout.isatty() if color is None else color
             text = _render(reporter, report, use_color)
-            import click  # only for standard output: a run writing files never imports it
-
             click.echo(text, nl=not text.endswith("\n"))
         else:
             text = _render(reporter, report, False)
