@@ -74,7 +74,7 @@ def display_path(path: Path, root: Path) -> str:
     return shown
 
 
-def _matcher(patterns: tuple[str, ...]) -> Callable[[str], bool]:
+def matcher(patterns: tuple[str, ...]) -> Callable[[str], bool]:
     """``any(fnmatch.fnmatch(name, p) for p in patterns)`` as one compiled expression."""
     import re
 
@@ -85,9 +85,17 @@ def _matcher(patterns: tuple[str, ...]) -> Callable[[str], bool]:
 
 
 def candidates(paths: Iterable[str], root: Path, patterns: tuple[str, ...]) -> list[Candidate]:
+    return listing(paths, root, patterns)[0]
+
+
+def listing(paths: Iterable[str], root: Path, patterns: tuple[str, ...]) -> tuple[list[Candidate], set[str] | None]:
+    """The candidates, and which of the files git listed under the folders in ``paths`` git reads from
+    the work tree (tracked regular files, not marked assume-unchanged or skip-worktree, not unmerged:
+    what ``git grep`` searches); None when a folder was walked without git."""
     out: dict[str, Candidate] = {}
     is_git = (root / ".git").exists()
-    wanted = _matcher(patterns)
+    wanted = matcher(patterns)
+    searched: set[str] | None = set()
     for raw in paths:
         p = Path(raw)
         if not os.path.lexists(p):
@@ -95,12 +103,16 @@ def candidates(paths: Iterable[str], root: Path, patterns: tuple[str, ...]) -> l
         if p.is_dir() and not p.is_symlink():
             listed = _git_files(p, root) if is_git else None
             if listed is not None:
+                names, plain = listed
+                if searched is not None:
+                    searched |= plain
                 prefix = os.path.join(os.fspath(root), "")
-                for name in listed:
+                for name in names:
                     if wanted(name.rpartition("/")[2]):
                         c = Candidate(prefix + name, _shown(name), False)
                         out.setdefault(c.display, c)
                 continue
+            searched = None
             for f in _walk(p):
                 if wanted(f.name):
                     c = Candidate(f, display_path(f, root), False)
@@ -108,7 +120,7 @@ def candidates(paths: Iterable[str], root: Path, patterns: tuple[str, ...]) -> l
         else:
             c = Candidate(p, display_path(p, root), True)
             out[c.display] = c
-    return [out[k] for k in sorted(out)]
+    return [out[k] for k in sorted(out)], searched
 
 
 def _shown(name: str) -> str:
@@ -145,29 +157,39 @@ def _walk(top: Path) -> Iterable[Path]:
         pending.extend(reversed(subdirs))
 
 
-def _git_files(top: Path, root: Path) -> list[str] | None:
+def _git_files(top: Path, root: Path) -> tuple[list[str], set[str]] | None:
     """Repo-relative paths of the files under ``top`` that git tracks or would (``.gitignore`` honoured),
-    without those deleted from the work tree; None when git cannot tell. One ``git ls-files`` call:
-    its status tags say which tracked files are gone, so no file is looked at from here."""
+    without those deleted from the work tree, and the tracked regular files git reads from the work
+    tree (see :func:`listing`); None when git cannot tell. One ``git ls-files`` call: its status tags
+    and modes say which tracked files are gone, so no file is looked at from here."""
     import subprocess
 
     try:
         proc = subprocess.run(
-            ["git", "-c", "core.quotepath=off", "ls-files", "-z", "-t", "--cached", "--others", "--deleted",
+            ["git", "-c", "core.quotepath=off", "ls-files", "-z", "-v", "-s", "--cached", "--others", "--deleted",
              "--exclude-standard", "--", os.path.abspath(top)],
             cwd=root, capture_output=True, timeout=120, check=False)
     except (OSError, subprocess.SubprocessError):
         return None
     if proc.returncode != 0:
         return None
-    entries = [e for e in proc.stdout.decode("utf-8", "surrogateescape").split("\0") if len(e) > 2]
-    deleted = {e[2:] for e in entries if e[0] == "R"}
-    names = []
-    for e in entries:
-        tag, name = e[0], e[2:]
-        if tag == "R" or name in deleted:
+    names: dict[str, None] = {}
+    deleted: set[str] = set()
+    plain: set[str] = set()
+    for e in proc.stdout.decode("utf-8", "surrogateescape").split("\0"):
+        if len(e) < 3:
             continue
-        if tag == "S" and not os.path.lexists(os.path.join(root, name)):  # skip-worktree: maybe not checked out
+        tag = e[0]
+        if tag == "?":  # untracked: "? path"
+            names[e[2:]] = None
             continue
-        names.append(name)
-    return list(dict.fromkeys(names))
+        meta, _, name = e.partition("\t")  # tracked: "TAG MODE OBJECT STAGE\tpath"
+        if tag == "R":
+            deleted.add(name)
+            continue
+        if tag in "Ss" and not os.path.lexists(os.path.join(root, name)):  # skip-worktree: maybe not checked out
+            continue
+        names[name] = None
+        if tag == "H" and meta.endswith(" 0") and meta[2:8] in ("100644", "100755"):
+            plain.add(name)
+    return [n for n in names if n not in deleted], plain - deleted

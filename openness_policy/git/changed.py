@@ -12,7 +12,7 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Protocol
+from typing import Any, Callable, Iterable, Protocol
 
 from openness_policy.discover import Candidate
 from openness_policy.record import ModelRecord
@@ -88,10 +88,43 @@ def select(found: list[Candidate], cs: ChangeSet, load: Loader, mentions: "Menti
             if c.display not in chosen and c.display.rpartition("/")[0] in folders:
                 chosen[c.display] = load(c)
     changed = [r for d in manifests for r in chosen[d]] + [r for recs in gone.values() for r in recs]
-    # what the first rounds here and in context() look for, in one search
+    # what the first rounds here and in context() look for, in one search (usually covered by the
+    # one first_needles started, which also guessed the later rounds)
     mentions.prefetch(_needles(changed) | {_segment(r) for r in _bases_named([r for rs in chosen.values() for r in rs])[1]})
     _dependents(found, chosen, changed, load, mentions)
     return {c.display: chosen[c.display] for c in found if c.display in chosen}
+
+
+def first_needles(cs: ChangeSet, patterns: tuple[str, ...], load: Callable[[str], "list[ModelRecord]"],
+                  removed_records: Callable[[str], "list[ModelRecord]"],
+                  named_like: Callable[[set[str]], "list[str]"]) -> set[str]:
+    """What :func:`select` and :func:`context` will search for, worked out from the change alone (before
+    the candidates are listed), so that git can search while the rest is prepared. ``load``: a
+    repo-relative path's records; ``named_like``: the files whose name (up to its first dot) is one
+    of some words in any case."""
+    from openness_policy.discover import matcher
+
+    wanted = matcher(patterns)
+    records = [r for p in sorted(cs.current) if wanted(p.rpartition("/")[2]) for r in load(p)]
+    records += [r for p in sorted(cs.removed) for r in removed_records(p)]
+    return _needles(records) | _likely_bases(records, load, named_like)
+
+
+def _likely_bases(records: list[ModelRecord], load: Callable[[str], "list[ModelRecord]"],
+                  named_like: Callable[[set[str]], "list[str]"], depth: int = 8) -> set[str]:
+    """The names ``context`` will look for, guessed ahead so that one text search serves its rounds:
+    the bases ``records`` name, then the bases named by files called like them (an MOT file is named
+    after its release), and so on. Only a guess: a round whose names were not searched for searches
+    again, so a wrong guess costs time, never a verdict."""
+    names: set[str] = set()
+    pending = records
+    for _ in range(depth):
+        new = {_segment(r) for r in _bases_named(pending)[1]} - names
+        if not new:
+            break
+        names |= new
+        pending = [r for d in named_like(new) for r in load(d)]
+    return names
 
 
 def _dependents(found: list[Candidate], chosen: dict[str, list[ModelRecord]], changed: list[ModelRecord],
@@ -193,11 +226,12 @@ class Mentions:
                  name_keys: tuple[str, ...] | None = None):
         self.read, self.search, self.name_keys = read, search, name_keys
         self.texts: dict[str, str] = {}
-        self.searched: list[tuple[set[str], tuple[dict[str, list[str]], set[str]] | None]] = []
+        self.searched: list[tuple[set[str], Any]] = []  # (fragments, the answer or the function that waits for it)
 
     def prefetch(self, needles: set[str]) -> None:
-        """Search for all of ``needles`` at once, for later calls that look for some of them."""
-        self._lines({n for n in needles if n})
+        """Start searching for all of ``needles`` at once, for later calls that look for some of them;
+        git works while this process goes on."""
+        self._lines({n for n in needles if n}, wait=False)
 
     def among(self, cands: list[Candidate], needles: set[str]) -> list[Candidate]:
         """The candidates whose text contains one of ``needles`` (lower case)."""
@@ -239,19 +273,22 @@ class Mentions:
                 out.append(c)
         return out
 
-    def _lines(self, needles: set[str]) -> tuple[dict[str, list[str]], set[str]] | None:
+    def _lines(self, needles: set[str], wait: bool = True) -> tuple[dict[str, list[str]], set[str]] | None:
         """git's lines for a search covering ``needles`` (one search serves any subset of an earlier one)."""
         if self.search is None or not needles:
             return None
         frags = {_fragment(n).lower() for n in needles}
         if "" in frags:
             return None
-        for done, answer in self.searched:
+        for i, (done, answer) in enumerate(self.searched):
             if frags <= done:
-                return answer
-        answer = self.search.lines(sorted(f.encode("ascii") for f in frags) + list(_GUARDS))
-        self.searched.append((frags, answer))
-        return answer
+                if callable(answer) and wait:
+                    answer = answer()
+                    self.searched[i] = (done, answer)
+                return None if callable(answer) else answer
+        started = self.search.start(sorted(f.encode("ascii") for f in frags) + list(_GUARDS))
+        self.searched.append((frags, started))
+        return self._lines(needles) if wait else None
 
     def _contains(self, c: Candidate, needles: set[str]) -> bool:
         if c.display not in self.texts:
@@ -261,4 +298,6 @@ class Mentions:
 
 
 class Search(Protocol):
-    def lines(self, patterns: list[bytes]) -> tuple[dict[str, list[str]], set[str]] | None: ...
+    def start(self, patterns: list[bytes]) -> Callable[[], tuple[dict[str, list[str]], set[str]] | None]: ...
+
+    def files(self) -> set[str] | None: ...

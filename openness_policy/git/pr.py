@@ -13,9 +13,9 @@ from __future__ import annotations
 import os
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
-from openness_policy.discover import Candidate, candidates
+from openness_policy.discover import Candidate, listing
 from openness_policy.findings import ModelResult, Report
 from openness_policy.git.base import BaseFiles
 from openness_policy.policy.model import Policy
@@ -27,7 +27,7 @@ def run_pr(opts: Any, registry: Any, root: Path, cwd: Path) -> Report:
     from openness_policy import engine
     from openness_policy.baseline import suppress
     from openness_policy.git import repo as gitrepo
-    from openness_policy.git.changed import Mentions, change_set, context, select
+    from openness_policy.git.changed import Mentions, change_set, context, first_needles, select
 
     repo, ref_sha = gitrepo.open_repo(root, opts.diff_base)
     assert ref_sha is not None
@@ -38,17 +38,13 @@ def run_pr(opts: Any, registry: Any, root: Path, cwd: Path) -> Report:
     name = ref_sha[:12] if ref_sha.startswith(opts.diff_base.lower()) else f"{opts.diff_base} ({ref_sha[:7]})"
     at_ref = BaseFiles(repo, ref_sha, root, name)
     at_fork = at_ref if fork == ref_sha else BaseFiles(repo, fork, root, f"the merge base with {at_ref.label}")
-    notices: list[str] = []
-    policy = pr_policy(registry, root, cwd, opts, at_ref, notices)
-    catalog = engine.load_catalog(registry, policy)
-    found = candidates(opts.paths, root, engine.patterns(formats))
     cs = change_set(changed_files())
-    memo: dict[str, list[ModelRecord]] = {}
+    memo: dict[tuple[str, bool], list[ModelRecord]] = {}
 
     def load(c: Candidate) -> list[ModelRecord]:
-        if c.display not in memo:
-            memo[c.display] = engine.load_candidate(c, root, formats, opts.max_bytes)
-        return memo[c.display]
+        if (c.display, c.explicit) not in memo:
+            memo[c.display, c.explicit] = engine.load_candidate(c, root, formats, opts.max_bytes)
+        return memo[c.display, c.explicit]
 
     gone: dict[str, list[ModelRecord]] = {}
 
@@ -60,6 +56,15 @@ def run_pr(opts: Any, registry: Any, root: Path, cwd: Path) -> Report:
     keys = [f.name_keys for f in formats]
     mentions = Mentions(lambda c: _read(c, root, opts.max_bytes), search,
                         None if any(k is None for k in keys) else tuple(sorted({k for ks in keys for k in ks})))
+    if search is not None:  # git searches while the policy is read and the files are listed
+        mentions.prefetch(first_needles(cs, engine.patterns(formats), lambda p: load(Candidate(os.path.join(root, p), p, False)),
+                                        removed, search.named_like))
+    notices: list[str] = []
+    policy = pr_policy(registry, root, cwd, opts, at_ref, notices)
+    catalog = engine.load_catalog(registry, policy)
+    found, searched = listing(opts.paths, root, engine.patterns(formats))
+    if search is not None:
+        search.listed(searched)
     chosen = select(found, cs, load, mentions, removed)
     bases = context(found, chosen, load, mentions)  # judged for lineage only, never reported
     records = [r for recs in (*chosen.values(), *bases.values()) for r in recs]
@@ -94,26 +99,44 @@ def _without(report: Report, paths: set[str]) -> Report:
 
 class GitSearch:
     """``git grep`` over the manifests the command's paths can hold, answered only for the files git
-    read from the work tree (:func:`openness_policy.git.repo.searched_files`)."""
+    read from the work tree (as :func:`openness_policy.discover.listing` tells, or
+    :func:`openness_policy.git.repo.searched_files` when the listing did not come from git)."""
 
-    def __init__(self, root: Path, specs: list[str]):
-        from openness_policy.git.repo import searched_files
-
-        self.root, self.specs = root, specs
-        self._searched = searched_files(root, specs)  # runs alongside the first search
+    def __init__(self, root: Path, specs: list[str], folders: list[str]):
+        self.root, self.specs, self.folders = root, specs, folders
         self._known: list[set[str] | None] = []
 
-    def lines(self, patterns: list[bytes]) -> tuple[dict[str, list[str]], set[str]] | None:
-        """(path -> its lines holding a pattern, the files searched), or None when git cannot tell."""
+    def listed(self, searched: set[str] | None) -> None:
+        """What the discovery of candidates learnt from git about the files it searches."""
+        if searched is not None and not self._known:
+            self._known.append(searched)
+
+    def files(self) -> set[str] | None:
+        """The files git searches (None: it cannot tell)."""
+        if not self._known:
+            from openness_policy.git.repo import searched_files
+
+            self._known.append(searched_files(self.root, self.specs)())
+        return self._known[0]
+
+    def named_like(self, stems: set[str]) -> list[str]:
+        from openness_policy.git.repo import named_like
+
+        return named_like(self.root, stems, self.folders)
+
+    def start(self, patterns: list[bytes]) -> Callable[[], tuple[dict[str, list[str]], set[str]] | None]:
+        """Start searching; the returned function gives (path -> its lines holding a pattern, the files
+        searched), or None when git cannot tell."""
         from openness_policy.git.repo import matching_lines
 
-        found = matching_lines(self.root, patterns, self.specs)
-        if not self._known:
-            self._known.append(self._searched())
-        searched = self._known[0]
-        if found is None or searched is None:
-            return None
-        return {p: ls for p, ls in found.items() if p in searched}, searched
+        wait = matching_lines(self.root, patterns, self.specs)
+
+        def answer() -> tuple[dict[str, list[str]], set[str]] | None:
+            found, searched = wait(), self.files()
+            if found is None or searched is None:
+                return None
+            return {p: ls for p, ls in found.items() if p in searched}, searched
+        return answer
 
 
 def _search(repo: Any, root: Path, paths: list[str], patterns: tuple[str, ...]) -> GitSearch | None:
@@ -124,7 +147,21 @@ def _search(repo: Any, root: Path, paths: list[str], patterns: tuple[str, ...]) 
     except (TypeError, OSError):
         return None
     specs = _pathspecs(paths, root, patterns)
-    return GitSearch(root, specs) if specs else None
+    return GitSearch(root, specs, _folders(paths, root)) if specs else None
+
+
+def _folders(paths: list[str], root: Path) -> list[str]:
+    """The repo-relative folders among ``paths`` ("" for the top)."""
+    out = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir() and not p.is_symlink():
+            try:
+                rel = Path(os.path.abspath(p)).relative_to(root).as_posix()
+            except ValueError:
+                continue
+            out.append("" if rel == "." else rel)
+    return out
 
 
 def _pathspecs(paths: list[str], root: Path, patterns: tuple[str, ...]) -> list[str]:

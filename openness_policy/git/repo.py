@@ -277,27 +277,36 @@ def files_without(root: Path, patterns: list[bytes], pathspecs: list[str]) -> se
     return None if out is None else {n for n in _text(out).split("\0") if n}
 
 
-def matching_lines(root: Path, patterns: list[bytes], pathspecs: list[str]) -> dict[str, list[str]] | None:
+def matching_lines(root: Path, patterns: list[bytes], pathspecs: list[str]) -> Callable[[], "dict[str, list[str]] | None"]:
     """Repo-relative path -> the lines holding any of ``patterns`` (matched as in :func:`files_without`),
     for the files ``git grep`` searched. None when git fails or its answer cannot be read for certain
-    (a binary file, a NUL inside a line): the caller then falls back to reading files itself."""
-    out = _grep(root, [], patterns, pathspecs)
-    if out is None:
-        return None
-    found: dict[str, list[str]] = {}
-    for record in out.split(b"\n"):
-        if not record:
-            continue
-        path, sep, line = record.partition(b"\0")
-        if not sep or b"\0" in line:  # "Binary file ... matches", a NUL in a line, or a newline in a path
+    (a binary file, a NUL inside a line): the caller then falls back to reading files itself.
+    The search starts now; the returned function waits for it."""
+    wait = _grep_started(root, [], patterns, pathspecs)
+
+    def answer() -> dict[str, list[str]] | None:
+        out = wait()
+        if out is None:
             return None
-        found.setdefault(_text(path), []).append(_text(line))
-    return found
+        found: dict[str, list[str]] = {}
+        for record in out.split(b"\n"):
+            if not record:
+                continue
+            path, sep, line = record.partition(b"\0")
+            if not sep or b"\0" in line:  # "Binary file ... matches", a NUL in a line, or a newline in a path
+                return None
+            found.setdefault(_text(path), []).append(_text(line))
+        return found
+    return answer
 
 
 def _grep(root: Path, mode: list[bytes], patterns: list[bytes], pathspecs: list[str]) -> bytes | None:
+    return _grep_started(root, mode, patterns, pathspecs)()
+
+
+def _grep_started(root: Path, mode: list[bytes], patterns: list[bytes], pathspecs: list[str]) -> Callable[[], bytes | None]:
     if not patterns or not pathspecs:
-        return None
+        return lambda: None
     cmd = [b"git", b"-c", b"grep.fallbackToNoIndex=false", b"grep", b"--full-name", *mode,
            b"-z", b"-i", b"-F", b"--no-color", b"--no-textconv"]
     for p in patterns:
@@ -306,12 +315,40 @@ def _grep(root: Path, mode: list[bytes], patterns: list[bytes], pathspecs: list[
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "LANG", "GIT_GREP"))}
     env["LC_ALL"] = "C"
     try:
-        proc = subprocess.run(cmd, cwd=root, env=env, capture_output=True, timeout=TIMEOUT, check=False)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    if proc.returncode not in (0, 1) or proc.stderr.strip():
-        return None
-    return proc.stdout
+        proc = subprocess.Popen(cmd, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    except (OSError, ValueError):
+        return lambda: None
+
+    def wait() -> bytes | None:
+        try:
+            out, err = proc.communicate(timeout=TIMEOUT)
+        except subprocess.SubprocessError:
+            proc.kill()
+            proc.communicate()
+            return None
+        if proc.returncode not in (0, 1) or err.strip():
+            return None
+        return out
+    return wait
+
+
+def named_like(root: Path, stems: set[str], folders: list[str]) -> list[str]:
+    """Repo-relative paths of the files under ``folders`` (repo-relative, "" for the top) whose name up
+    to its first dot is one of ``stems``, in any case: one ``git ls-files`` over the index (tracked
+    files only: this serves a guess); [] when git fails. Words holding glob characters are not looked for."""
+    words = sorted(w for w in stems if w and not any(ch in w for ch in "*?[]\\/"))
+    specs = [f":(top,icase,glob){folder + '/' if folder else ''}**/{w}{tail}" for folder in folders for w in words
+             for tail in ("", ".*")]
+    if not specs:
+        return []
+    try:
+        proc = subprocess.run(["git", "ls-files", "-z", "--", *specs],
+                              cwd=root, capture_output=True, timeout=TIMEOUT, check=False)
+    except (OSError, ValueError, subprocess.SubprocessError):
+        return []
+    if proc.returncode != 0:
+        return []
+    return sorted({n for n in _text(proc.stdout).split("\0") if n})
 
 
 def searched_files(root: Path, pathspecs: list[str]) -> Callable[[], "set[str] | None"]:
