@@ -21,6 +21,7 @@ def rows(args: Any, fig: dict[str, Run | None], meta: dict[str, Any]) -> list[tu
         ("e", "eval, one file, cold (best of runs)", fig.get("e")),
         ("e'", "check-jsonschema, one file, cold (best of runs)", fig.get("e_peer")),
         ("f", f"eval --diff-base, 1 of {n} changed", fig.get("f")),
+        ("f0", "git alone, as (f) needs it: diff, ls-files, one grep", fig.get("f0")),
         ("g", f"eval, {tenth} MOT files (memory growth)", fig.get("g")),
         ("h", f"eval, all {meta['files_all']:,} files (MOT, native, HF, CycloneDX)", fig.get("h")),
     ]

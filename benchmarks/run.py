@@ -17,6 +17,7 @@ import argparse
 import datetime as dt
 import os
 import platform
+import shlex
 import shutil
 import subprocess
 import sys
@@ -178,6 +179,13 @@ def collect(args: argparse.Namespace, work: Path, ours: list[str], peer: list[st
         path.write_text(path.read_text(encoding="utf-8") + "# changed in this pull request\n", encoding="utf-8")
         git(repo, "commit", "-q", "-am", "change one manifest")
         fig["f"] = timed(eval_cmd("--diff-base", "HEAD~1"), 3)
+        # git's own passes over the repository that pull-request mode cannot do without, one after the
+        # other: what changed, which files there are, and one text search for the changed model's name
+        needle = shlex.quote(path.name.split(".", 1)[0].lower())
+        passes = (f"git diff --name-status -z -M HEAD~1 -- >/dev/null && "
+                  f"git ls-files -z -v -s --cached --others --deleted --exclude-standard -- {mot_dir} >/dev/null && "
+                  f"{{ LC_ALL=C git grep -z -i -F -e {needle} -- {mot_dir} >/dev/null; true; }}")
+        fig["f0"] = timed(["sh", "-c", passes], 3)
     else:
         fig["f"] = None
         notes.append("(f) pull-request mode: not available (`eval --diff-base` is missing)")
