@@ -240,3 +240,12 @@ def test_generated_documents_are_read_as_libyaml_reads_them():
         _emit(rng, root, 0, out, "")
         read += check("\n".join(out) + rng.choice(["\n", "", "\n\n# end\n"]))
     assert read > 1200  # nearly all of them are in the subset
+
+
+def test_the_characters_left_to_libyaml_are_exactly_those_outside_what_it_reads_as_text():
+    import re
+
+    from openness_policy.yamlfast import _OUTSIDE
+
+    read_as_text = re.compile("[\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
+    assert all((_OUTSIDE.match(chr(cp)) is None) == (read_as_text.match(chr(cp)) is not None) for cp in range(0x110000))
