@@ -184,7 +184,7 @@ def report_to_sarif(report: Report, *, include_suppressed: bool = False,
 
 def render(report: Report, *, include_suppressed: bool = False, category: str = TOOL_NAME) -> str:
     """``json_text.dumps(report_to_sarif(...))``, with each result's text made by ``sarif_text``."""
-    from openness_policy.reporters.sarif_text import SENTINEL, around, body_text, join, result_text
+    from openness_policy.reporters.sarif_text import SENTINEL, around, body_fields, join, result_head
 
     found = keyed([*report.findings, *(report.suppressed if include_suppressed else [])])
     rules: dict[str, RuleInfo] = dict(report.rules)
@@ -196,7 +196,8 @@ def render(report: Report, *, include_suppressed: bool = False, category: str = 
         return json_text.dumps(sarif_document(rules, [], **meta)) + "\n"
     index = {rid: i for i, rid in enumerate(sorted(rules))}
     head, tail = around(sarif_document(rules, [SENTINEL], **meta))
-    texts = (result_text(f.rule.id, index[f.rule.id], body_text(f, key[-1])) for key, f in found)
+    heads = {rid: result_head(rid, i) for rid, i in index.items()}
+    texts = (heads[f.rule.id] + body_fields(f, key[-1]) for key, f in found)
     return "".join(join(head, texts, tail, ""))
 
 

@@ -78,8 +78,8 @@ def suppressions(f: Finding) -> list[dict[str, str]]:
     }]
 
 
-# The fixed text between a result's values, in the order body_text joins them.
-_LEVEL = "{" + I1 + '"level": '
+# The fixed text between a result's values, in the order body_fields joins them.
+_LEVEL = I1 + '"level": '
 _MESSAGE = "," + I1 + '"message": {' + I2 + '"text": '
 _LOCATION = (I1 + "}," + I1 + '"locations": [' + I2 + "{" + I3 + '"physicalLocation": {' + I4
              + '"artifactLocation": ')
@@ -115,6 +115,11 @@ def _location(file: str) -> str:
 
 def body_text(f: Finding, fingerprint: str) -> str:
     """A result without ``ruleId`` and ``ruleIndex``, as text at the depth of ``results`` items."""
+    return "{" + body_fields(f, fingerprint)
+
+
+def body_fields(f: Finding, fingerprint: str) -> str:
+    """:func:`body_text` after its opening brace: what follows :func:`result_head` in a whole result."""
     pos = f.pos
     line, col = pos.line, pos.col
     if type(line) is not int or type(col) is not int or line < 1 or col < 1:
@@ -133,9 +138,9 @@ def body_text(f: Finding, fingerprint: str) -> str:
     return text + _END
 
 
-def result_text(rule_id: str, index: int, body: str) -> str:
-    """A whole result from its body: ``ruleId`` and ``ruleIndex`` come first, as in the reporter."""
-    return "{" + I1 + '"ruleId": ' + _quote(rule_id) + "," + I1 + '"ruleIndex": ' + str(index) + "," + body[1:]
+def result_head(rule_id: str, index: int) -> str:
+    """A whole result's text up to its :func:`body_fields`: ``ruleId`` and ``ruleIndex`` come first, as in the reporter."""
+    return "{" + I1 + '"ruleId": ' + _quote(rule_id) + "," + I1 + '"ruleIndex": ' + str(index) + ","
 
 
 def around(document: dict[str, Any]) -> tuple[str, str]:
