@@ -59,7 +59,7 @@ class FileResult:
     failing: int = 0  # findings at or above --fail-on
     live: int = 0  # findings not suppressed
     suppressed: int = 0
-    sarif: Any = None  # sarif_stream.Part with stream=True
+    sarif: Any = None  # sarif_stream.Part with stream=True (None from a worker: nothing beyond its segment)
     segment: str | None = None  # with stream=True in a worker: the file holding this and the next results
 
 
@@ -168,6 +168,9 @@ def _judge_chunk(indexes: list[int]) -> list[FileResult]:
         from openness_policy.reporters.sarif_stream import write_segment
 
         results[0].segment = write_segment([r.sarif for r in results], j.spool_dir)
+        for r in results:
+            if not r.sarif.elsewhere:
+                r.sarif = None  # nothing left to send back: its results are in the segment
     return results
 
 

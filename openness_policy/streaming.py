@@ -106,7 +106,8 @@ def _stream(found: list[Candidate], j: Any, outputs: list[Target], jobs: int,
                         rules.setdefault(rid, info)
                 if r.segment:
                     spool.add_segment(r.segment)
-                spool.add(r.display, r.sarif)
+                if r.sarif is not None:
+                    spool.add(r.display, r.sarif)
                 keys.extend(r.lineage)
                 counted[r.index] = _counts(r)
             for r in workers.rejudge(files_to_rejudge(keys)):  # cross-file lineage
