@@ -134,11 +134,12 @@ class ModelRecord:
 
     def anchor(self, path: str) -> Pos:
         """Where a missing field should be reported: its nearest section that exists, else the root."""
-        parts = path.split(".")
-        for n in range(len(parts), 0, -1):
-            pos = self.anchors.get(".".join(parts[:n]))
+        section, more = path, True
+        while more:  # the path, then each prefix ending before a "." (longest first)
+            pos = self.anchors.get(section)
             if pos is not None:
                 return Pos(pos.file, pos.line, pos.col, path)
+            section, more, _ = section.rpartition(".")
         return Pos(self.pos.file, self.pos.line, self.pos.col, path)
 
     def field(self, path: str) -> Fact | None:

@@ -42,8 +42,11 @@ def _findings(info: RuleInfo, level: str, suffix: str, overridden: bool, violati
     name = rec.display_name if name is None else name
     path = rec.path
     keep_own = not overridden and not suffix  # a violation's own level counts only then
-    return [Finding(info, v.level if keep_own and v.level else level, f"{name}: {v.message}{suffix}", v.pos,
-                    path, name, v.key) for v in violations]
+    out = []  # a loop, not a comprehension: most calls have one violation, and a comprehension is a call of its own
+    for v in violations:
+        out.append(Finding(info, v.level if keep_own and v.level else level, f"{name}: {v.message}{suffix}", v.pos,
+                           path, name, v.key))
+    return out
 
 
 class _Plan:
