@@ -110,10 +110,23 @@ def check(text: str) -> bool:
     return True
 
 
+def _own_files() -> list[Path]:
+    """The checkout's own files (not a virtual environment or other untracked files in it)."""
+    import subprocess
+
+    from openness_policy.discover import SKIP_DIRS
+
+    try:
+        listed = subprocess.run(["git", "ls-files", "-z"], cwd=REPO, capture_output=True, check=True).stdout
+        return sorted(REPO / n for n in listed.decode("utf-8", "surrogateescape").split("\0") if n)
+    except (OSError, subprocess.CalledProcessError):  # not a git checkout (an unpacked sdist)
+        return sorted(p for p in REPO.rglob("*") if not SKIP_DIRS.intersection(p.relative_to(REPO).parts))
+
+
 def _corpus() -> list[str]:
     texts = []
-    for path in sorted(REPO.rglob("*")):
-        if ".git" in path.parts or not path.is_file() or path.suffix not in (".yml", ".yaml", ".md"):
+    for path in _own_files():
+        if not path.is_file() or path.suffix not in (".yml", ".yaml", ".md"):
             continue
         try:
             text = path.read_text(encoding="utf-8")
