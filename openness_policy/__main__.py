@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from openness_policy.cli import main
+from openness_policy.console import run
 
 if __name__ == "__main__":  # pragma: no cover - exercised through the console script
-    raise SystemExit(main())
+    run()

@@ -92,6 +92,9 @@ def listing(paths: Iterable[str], root: Path, patterns: tuple[str, ...]) -> tupl
     """The candidates, and which of the files git listed under the folders in ``paths`` git reads from
     the work tree (tracked regular files, not marked assume-unchanged or skip-worktree, not unmerged:
     what ``git grep`` searches); None when a folder was walked without git."""
+    from openness_policy.gcpause import resume
+
+    resume()  # start-up is over: see openness_policy.gcpause
     out: dict[str, Candidate] = {}
     is_git = (root / ".git").exists()
     wanted = matcher(patterns)
