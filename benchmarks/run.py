@@ -23,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Callable
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -132,63 +133,79 @@ def collect(args: argparse.Namespace, work: Path, ours: list[str], peer: list[st
     def eval_cmd(*extra: str, paths: tuple[str, ...] = (mot_dir,)) -> list[str]:
         return [*ours, "eval", *policy, "--format", "sarif", "--output", out, *extra, *paths]
 
-    def timed(cmd: list[str], runs: int, tree: bool = False) -> Run:
-        found = [measure(cmd, repo, env, tree) for _ in range(max(1, runs))]
-        for r in found:
-            if r.code not in (0, 1):
-                raise SystemExit(f"{' '.join(cmd[:6])} ... exited {r.code}:\n{r.stderr[-2000:]}")
-        return best(found)
+    def once(cmd: list[str], tree: bool = False) -> Run:
+        r = measure(cmd, repo, env, tree)
+        if r.code not in (0, 1):
+            raise SystemExit(f"{' '.join(cmd[:6])} ... exited {r.code}:\n{r.stderr[-2000:]}")
+        return r
 
-    fig: dict[str, Run | None] = {}
-    fig["a"] = timed(eval_cmd(), args.repeat, tree=True)
-    fig["a1"] = timed(eval_cmd("--jobs", "1"), args.repeat, tree=True) if has_jobs else None
+    # Every measurement behind a ratio, as a function giving one run. They are run in rounds (each
+    # measurement once per round, in turn) rather than one after the other, so that a machine whose
+    # speed drifts during the benchmark slows both sides of a ratio alike; the fastest run counts.
+    plan: dict[str, Callable[[], Run]] = {}
+    plan["a"] = lambda: once(eval_cmd(), tree=True)
     if has_jobs:
-        fig["b"] = timed(eval_cmd("--jobs", "2"), args.repeat, tree=True)
+        plan["a1"] = lambda: once(eval_cmd("--jobs", "1"), tree=True)
+        plan["b"] = lambda: once(eval_cmd("--jobs", "2"), tree=True)
     else:
         driver = [sys.executable, str(HERE / "jobs_driver.py"), "--jobs", "2", *policy, "--output", out, mot_dir]
-        fig["b"] = timed(driver, args.repeat, tree=True)
+        plan["b"] = lambda: once(driver, tree=True)
         notes.append("(b) ran through benchmarks/jobs_driver.py (openness_policy.parallel): `eval --jobs` is not "
                      "wired into the CLI yet")
     if peer:
         fixed = [*peer, "--schemafile", str(schema)]
         measure([*fixed, one], repo, env)  # warm-up
-        runs = []
-        for _ in range(max(1, args.repeat)):
+        batches = arg_batches(mot_files, fixed, env)
+
+        def peer_all() -> Run:
             total = None
-            for batch in arg_batches(mot_files, fixed, env):
+            for batch in batches:
                 r = measure([*fixed, *batch], repo, env)
                 total = r if total is None else total.merge(r)
-            runs.append(total)
-        fig["c"] = best(runs)
-        notes.append(f"(c) {len(arg_batches(mot_files, fixed, env))} invocation(s) of check-jsonschema "
+            assert total is not None
+            return total
+
+        plan["c"] = peer_all
+        notes.append(f"(c) {len(batches)} invocation(s) of check-jsonschema "
                      "(files passed on the command line, batched to the argument-size limit)")
-        fig["e_peer"] = timed([*fixed, one], args.one_file_runs)
     else:
-        fig["c"] = fig["e_peer"] = None
         notes.append("check-jsonschema not found: `pip install check-jsonschema` for the peer figures")
     listing = work / "files.txt"
     listing.write_text("\n".join(mot_files), encoding="utf-8")
     floor = ("import sys\nfrom openness_policy.yamlload import load_yaml\n"
              "for p in open(sys.argv[1]).read().split('\\n'):\n    load_yaml(open(p, encoding='utf-8').read(), p)\n")
-    fig["d"] = timed([sys.executable, "-c", floor, str(listing)], args.repeat)
-    fig["e"] = timed(eval_cmd(paths=(one,)), args.one_file_runs)
-    fig["g"] = timed(eval_cmd(paths=(f"{mot_dir}/000",)), 1, tree=True)
-    fig["h"] = timed(eval_cmd(paths=(".",)), 1, tree=True)
+    plan["d"] = lambda: once([sys.executable, "-c", floor, str(listing)])
     if has_pr:
         path = repo / mot_files[len(mot_files) // 2]
         path.write_text(path.read_text(encoding="utf-8") + "# changed in this pull request\n", encoding="utf-8")
         git(repo, "commit", "-q", "-am", "change one manifest")
-        fig["f"] = timed(eval_cmd("--diff-base", "HEAD~1"), 3)
+        plan["f"] = lambda: once(eval_cmd("--diff-base", "HEAD~1"))
         # git's own passes over the repository that pull-request mode cannot do without, one after the
         # other: what changed, which files there are, and one text search for the changed model's name
         needle = shlex.quote(path.name.split(".", 1)[0].lower())
         passes = (f"git diff --name-status -z -M HEAD~1 -- >/dev/null && "
                   f"git ls-files -z -v -s --cached --others --deleted --exclude-standard -- {mot_dir} >/dev/null && "
                   f"{{ LC_ALL=C git grep -z -i -F -e {needle} -- {mot_dir} >/dev/null; true; }}")
-        fig["f0"] = timed(["sh", "-c", passes], 3)
+        plan["f0"] = lambda: once(["sh", "-c", passes])
     else:
-        fig["f"] = None
         notes.append("(f) pull-request mode: not available (`eval --diff-base` is missing)")
+    plan["e"] = lambda: once(eval_cmd(paths=(one,)))
+    if peer:
+        plan["e_peer"] = lambda: once([*fixed, one])
+    quick = [k for k in ("e", "e_peer", "f", "f0") if k in plan]  # short runs: several per round, in turn
+    runs: dict[str, list[Run]] = {key: [] for key in plan}
+    for _ in range(max(1, args.repeat)):
+        for key in [k for k in plan if k not in quick]:
+            runs[key].append(plan[key]())
+        for _ in range(max(1, args.one_file_runs)):
+            for key in quick:
+                runs[key].append(plan[key]())
+    fig: dict[str, Run | None] = {key: best(found) for key, found in runs.items()}
+    fig.setdefault("c", None)
+    fig.setdefault("e_peer", None)
+    fig.setdefault("f", None)
+    fig["g"] = once(eval_cmd(paths=(f"{mot_dir}/000",)), tree=True)
+    fig["h"] = once(eval_cmd(paths=(".",)), tree=True)
     notes.append(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     meta = {"has_jobs": has_jobs, "files_all": sum(len(v) for v in made.values()), "machine": machine(),
             "policy": " ".join(policy)}
