@@ -79,7 +79,8 @@ def report(args: Any, fig: dict[str, Run | None], notes: list[str], meta: dict[s
 
 
 def markdown(args: Any, fig: dict[str, Run | None], meta: dict[str, Any]) -> str:
-    lines = [f"Measured {meta['machine']}; `python benchmarks/run.py --n {args.n}`.", "",
+    repeat = f" --repeat {args.repeat}" if args.repeat > 1 else ""
+    lines = [f"Measured {meta['machine']}; `python benchmarks/run.py --n {args.n}{repeat}`.", "",
              "| run | wall s | CPU s | peak RSS MB |", "|---|---:|---:|---:|"]
     for key, label, r in rows(args, fig, meta):
         if r is not None:

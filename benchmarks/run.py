@@ -1,6 +1,6 @@
 """Benchmark: ``openness-policy eval`` against the pre-commit hook users already run, on one machine.
 
-    python benchmarks/run.py                  # 10,000 MOT files plus a mix, ~3 minutes on 2 cores
+    python benchmarks/run.py                  # 10,000 MOT files plus a mix, about a minute on 2 cores
     python benchmarks/run.py --n 1000 --markdown
 
 Generates a git repository of manifests from ``benchmarks/seed`` in a temporary folder, then measures
