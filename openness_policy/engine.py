@@ -13,7 +13,7 @@ from typing import Any, Callable
 
 from openness_policy import __version__
 from openness_policy.discover import Candidate, candidates, find_root
-from openness_policy.findings import Finding, ModelResult, Report
+from openness_policy.findings import ModelResult, Report
 from openness_policy.plugin_types import FormatSpec, Source
 from openness_policy.policy.model import Policy
 from openness_policy.reading import DEFAULT_MAX_BYTES, Undecodable, Unsafe, check_path, read_text

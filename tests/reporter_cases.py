@@ -116,7 +116,7 @@ def tricky() -> Report:
                     tags=tuple(f"t{i}" for i in range(15)) + ("", "t1"))
     pipes = RuleInfo("pipes", "Title with | pipe", "Line one\nline two", "Use `x | y`", level="note",
                      help_uri="https://example.org/a?b=c&d=e")
-    findings = [Finding(bare, "warning", f"bad value | <b>not bold</b> *x* _y_ [z](u)\nsecond line", Pos(p, 3, 2, "a.b"),
+    findings = [Finding(bare, "warning", "bad value | <b>not bold</b> *x* _y_ [z](u)\nsecond line", Pos(p, 3, 2, "a.b"),
                         p, f"model {i}") for i, p in enumerate(TRICKY_PATHS)]
     findings.append(Finding(pipes, "error", "level raised by policy", Pos("models/zero.yaml", 0, 0), "models/zero.yaml"))
     suppressed = [

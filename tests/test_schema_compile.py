@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from openness_policy.resources import data_dir, schema
+from openness_policy.resources import data_dir
 from openness_policy.schema_compile import compile_schema, equal, unique
 from openness_policy.validation import fast_check, is_valid, schema_errors, validator
 from openness_policy.yamlload import load_yaml

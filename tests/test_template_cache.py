@@ -12,6 +12,7 @@ import pytest
 from openness_policy.plugin_types import Template
 from openness_policy.plugins import load_registry
 from openness_policy.policy import load as L
+from openness_policy.yamlload import load_yaml
 
 
 @pytest.fixture
@@ -75,6 +76,7 @@ def test_an_edited_template_is_parsed_again(cache, parses, tmp_path):
     path.write_text(text.replace("version: 1", "version: 1  ", 1) + "# more\n", encoding="utf-8")
     after = L._template_doc(path, "builtin:t")
     assert len(parses) == 2
+    _same(after, load_yaml(path.read_text(encoding="utf-8"), "builtin:t"))  # the edit, not the cached copy
     same_size = text.replace("Definition 1.0 (osaid", "Defin1tion 1.0 (osaid", 1)
     assert len(same_size) == len(text) and same_size != text
     path.write_text(same_size, encoding="utf-8")

@@ -23,7 +23,6 @@ from types import MappingProxyType
 from openness_policy.components import BY_SLUG, COMPONENTS, RESEARCH_PAPER, TECHNICAL_REPORT
 from openness_policy.classify.mof_licenses import (
     CONDITIONAL,
-    INVALID,
     NO_LICENSE,
     PASS,
     UNLICENSED,
