@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from gitfixture import commit, edit, make_repo, run_json
-from openness_policy.git.changed import may_name
+from openness_policy.git.mentions import may_name
 
 KID = "models/kid/kid.openness.yaml"
 KID_TEXT = ("openness: 1\nname: kid\nowner: k@example.com\nweights: {released: true}\n"

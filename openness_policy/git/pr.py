@@ -13,11 +13,12 @@ from __future__ import annotations
 import os
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from openness_policy.discover import Candidate, listing
 from openness_policy.findings import ModelResult, Report
 from openness_policy.git.base import BaseFiles
+from openness_policy.git.search import git_search
 from openness_policy.policy.model import Policy
 from openness_policy.reading import Undecodable, Unsafe, check_path, read_text
 from openness_policy.record import ModelRecord
@@ -27,14 +28,15 @@ def run_pr(opts: Any, registry: Any, root: Path, cwd: Path) -> Report:
     from openness_policy import engine
     from openness_policy.baseline import suppress
     from openness_policy.git import repo as gitrepo
-    from openness_policy.git.changed import Mentions, change_set, context, first_needles, select
+    from openness_policy.git.changed import change_set, context, first_needles, select
+    from openness_policy.git.mentions import Mentions
 
     repo, ref_sha = gitrepo.open_repo(root, opts.diff_base)
     assert ref_sha is not None
     fork = gitrepo.merge_base(repo, ref_sha, opts.diff_base)
     changed_files = gitrepo.changes(repo, fork)  # runs while the policy is read
     formats = engine.ordered_formats(registry)
-    search = _search(repo, root, opts.paths, engine.patterns(formats))
+    search = git_search(repo, root, opts.paths, engine.patterns(formats))
     name = ref_sha[:12] if ref_sha.startswith(opts.diff_base.lower()) else f"{opts.diff_base} ({ref_sha[:7]})"
     at_ref = BaseFiles(repo, ref_sha, root, name)
     at_fork = at_ref if fork == ref_sha else BaseFiles(repo, fork, root, f"the merge base with {at_ref.label}")
@@ -95,95 +97,6 @@ def _without(report: Report, paths: set[str]) -> Report:
         report.suppressed = [f for f in report.suppressed if f.manifest not in paths]
         report.models = [m for m in report.models if m.record.path not in paths]
     return report
-
-
-class GitSearch:
-    """``git grep`` over the manifests the command's paths can hold, answered only for the files git
-    read from the work tree (as :func:`openness_policy.discover.listing` tells, or
-    :func:`openness_policy.git.repo.searched_files` when the listing did not come from git)."""
-
-    def __init__(self, root: Path, specs: list[str], folders: list[str]):
-        self.root, self.specs, self.folders = root, specs, folders
-        self._known: list[set[str] | None] = []
-
-    def listed(self, searched: set[str] | None) -> None:
-        """What the discovery of candidates learnt from git about the files it searches."""
-        if searched is not None and not self._known:
-            self._known.append(searched)
-
-    def files(self) -> set[str] | None:
-        """The files git searches (None: it cannot tell)."""
-        if not self._known:
-            from openness_policy.git.repo import searched_files
-
-            self._known.append(searched_files(self.root, self.specs)())
-        return self._known[0]
-
-    def named_like(self, stems: set[str]) -> list[str]:
-        from openness_policy.git.repo import named_like
-
-        return named_like(self.root, stems, self.folders)
-
-    def start(self, patterns: list[bytes]) -> Callable[[], tuple[dict[str, list[str]], set[str]] | None]:
-        """Start searching; the returned function gives (path -> its lines holding a pattern, the files
-        searched), or None when git cannot tell."""
-        from openness_policy.git.repo import matching_lines
-
-        wait = matching_lines(self.root, patterns, self.specs)
-
-        def answer() -> tuple[dict[str, list[str]], set[str]] | None:
-            found, searched = wait(), self.files()
-            if found is None or searched is None:
-                return None
-            return {p: ls for p, ls in found.items() if p in searched}, searched
-        return answer
-
-
-def _search(repo: Any, root: Path, paths: list[str], patterns: tuple[str, ...]) -> GitSearch | None:
-    """A search over the folders in ``paths`` (None: git cannot help here, every file is read)."""
-    try:
-        if Path(os.path.realpath(repo.working_tree_dir)) != Path(os.path.realpath(root)):
-            return None
-    except (TypeError, OSError):
-        return None
-    specs = _pathspecs(paths, root, patterns)
-    return GitSearch(root, specs, _folders(paths, root)) if specs else None
-
-
-def _folders(paths: list[str], root: Path) -> list[str]:
-    """The repo-relative folders among ``paths`` ("" for the top)."""
-    out = []
-    for raw in paths:
-        p = Path(raw)
-        if p.is_dir() and not p.is_symlink():
-            try:
-                rel = Path(os.path.abspath(p)).relative_to(root).as_posix()
-            except ValueError:
-                continue
-            out.append("" if rel == "." else rel)
-    return out
-
-
-def _pathspecs(paths: list[str], root: Path, patterns: tuple[str, ...]) -> list[str]:
-    """Git pathspecs for the manifests under the folders in ``paths`` (files named on the command line
-    are read directly). Name patterns become globs when fnmatch and git read them alike; otherwise
-    the whole folder is searched."""
-    globs = all("\\" not in p and "/" not in p and "[^" not in p and "[]" not in p and "[!]" not in p for p in patterns)
-    out: list[str] = []
-    for raw in paths:
-        p = Path(raw)
-        if not p.is_dir() or p.is_symlink():
-            continue
-        try:
-            rel = Path(os.path.abspath(p)).relative_to(root).as_posix()
-        except ValueError:
-            continue
-        if not globs:
-            out.append(":(top)" if rel == "." else f":(top,literal){rel}")
-            continue
-        prefix = "" if rel == "." else "".join("\\" + ch if ch in "*?[\\" else ch for ch in rel) + "/"
-        out += [f":(top,glob){prefix}**/{pat}" for pat in dict.fromkeys(patterns)]
-    return out
 
 
 def _read(c: Candidate, root: Path, max_bytes: int) -> str | None:

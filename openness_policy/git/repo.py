@@ -50,7 +50,7 @@ class GitError(UserError):
 
     def __init__(self, args: tuple, code: int, stderr: bytes):
         said = stderr.decode("utf-8", "replace").strip() or "no message"
-        super().__init__(f"--diff-base: `git {' '.join(_text(a) if isinstance(a, bytes) else a for a in args[:2])}` "
+        super().__init__(f"--diff-base: `git {' '.join(decoded(a) if isinstance(a, bytes) else a for a in args[:2])}` "
                          f"failed (exit {code}): {said}")
         self.code = code
 
@@ -67,7 +67,7 @@ def _git(cwd: str | Path, *args: str | bytes, check: bool = True) -> subprocess.
     return proc
 
 
-def _text(data: bytes) -> str:
+def decoded(data: bytes) -> str:
     return data.decode("utf-8", "surrogateescape")
 
 
@@ -77,7 +77,7 @@ def open_repo(root: Path, ref: str | None = None) -> tuple[Repo, str | None]:
         raise UserError(f"--diff-base: '{ref}' is not a revision; give a branch, tag or commit id")
     extra = ["--verify", "--quiet", f"{ref}^{{commit}}"] if ref is not None else []
     proc = _git(root, "rev-parse", "--show-toplevel", "--absolute-git-dir", *extra, check=False)
-    lines = _text(proc.stdout).splitlines()
+    lines = decoded(proc.stdout).splitlines()
     if len(lines) < 2:
         raise UserError(f"--diff-base needs a git repository, and {root} is not inside one; run from a clone "
                         f"of the repository, or drop --diff-base to check every manifest")
@@ -96,14 +96,14 @@ def is_shallow(repo: Repo) -> bool:
 
 def _commit(repo: Repo, rev: str) -> str | None:
     proc = repo.run("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}", check=False)
-    sha = _text(proc.stdout).strip()
+    sha = decoded(proc.stdout).strip()
     return sha if proc.returncode == 0 and sha else None
 
 
 def merge_base(repo: Repo, base: str, ref: str) -> str:
     """Where the work forked from ``base``: the changes to judge are the ones made since then."""
     proc = repo.run("merge-base", base, "HEAD", check=False)
-    found = _text(proc.stdout).strip()
+    found = decoded(proc.stdout).strip()
     if proc.returncode == 0 and found:
         return found
     if _commit(repo, "HEAD") is None:  # no commit yet: everything in the work tree is new
@@ -121,8 +121,8 @@ def changes(repo: Repo, base: str) -> Callable[[], list[Change]]:
     others = _start(repo, "ls-files", "--others", "--exclude-standard", "-z")
 
     def collect() -> list[Change]:
-        out = _parse_name_status(_text(diff()))
-        return out + [Change("?", p) for p in _text(others()).split("\0") if p]
+        out = _parse_name_status(decoded(diff()))
+        return out + [Change("?", p) for p in decoded(others()).split("\0") if p]
     return collect
 
 
@@ -192,7 +192,7 @@ class BlobReader:
                                  check=False)
             entries: dict[str, Entry] = {}
             if proc.returncode == 0:
-                for line in _text(proc.stdout).split("\0"):
+                for line in decoded(proc.stdout).split("\0"):
                     if "\t" not in line:
                         continue
                     meta, name = line.split("\t", 1)
@@ -263,119 +263,3 @@ def _stop(proc: subprocess.Popen) -> None:
         except OSError:
             pass
     proc.wait()  # cat-file ends at the end of its input
-
-
-def files_without(root: Path, patterns: list[bytes], pathspecs: list[str]) -> set[str] | None:
-    """Repo-relative paths of the files ``git grep`` searched and found none of ``patterns`` in.
-
-    One ``git grep -L`` over the tracked files of the work tree, with fixed strings matched byte for
-    byte but ASCII letters in any case (``LC_ALL=C``). A file git does not search (untracked, a
-    symbolic link, a path outside ``pathspecs``) is simply not listed, so callers treat the answer
-    as "these can be ruled out", never as "these are all there is". None when git fails.
-    """
-    out = _grep(root, [b"-L"], patterns, pathspecs)
-    return None if out is None else {n for n in _text(out).split("\0") if n}
-
-
-def matching_lines(root: Path, patterns: list[bytes], pathspecs: list[str]) -> Callable[[], "dict[str, list[str]] | None"]:
-    """Repo-relative path -> the lines holding any of ``patterns`` (matched as in :func:`files_without`),
-    for the files ``git grep`` searched. None when git fails or its answer cannot be read for certain
-    (a binary file, a NUL inside a line): the caller then falls back to reading files itself.
-    The search starts now; the returned function waits for it."""
-    wait = _grep_started(root, [], patterns, pathspecs)
-
-    def answer() -> dict[str, list[str]] | None:
-        out = wait()
-        if out is None:
-            return None
-        found: dict[str, list[str]] = {}
-        for record in out.split(b"\n"):
-            if not record:
-                continue
-            path, sep, line = record.partition(b"\0")
-            if not sep or b"\0" in line:  # "Binary file ... matches", a NUL in a line, or a newline in a path
-                return None
-            found.setdefault(_text(path), []).append(_text(line))
-        return found
-    return answer
-
-
-def _grep(root: Path, mode: list[bytes], patterns: list[bytes], pathspecs: list[str]) -> bytes | None:
-    return _grep_started(root, mode, patterns, pathspecs)()
-
-
-def _grep_started(root: Path, mode: list[bytes], patterns: list[bytes], pathspecs: list[str]) -> Callable[[], bytes | None]:
-    if not patterns or not pathspecs:
-        return lambda: None
-    cmd = [b"git", b"-c", b"grep.fallbackToNoIndex=false", b"grep", b"--full-name", *mode,
-           b"-z", b"-i", b"-F", b"--no-color", b"--no-textconv"]
-    for p in patterns:
-        cmd += [b"-e", p]
-    cmd += [b"--", *(os.fsencode(s) for s in pathspecs)]
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "LANG", "GIT_GREP"))}
-    env["LC_ALL"] = "C"
-    try:
-        proc = subprocess.Popen(cmd, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    except (OSError, ValueError):
-        return lambda: None
-
-    def wait() -> bytes | None:
-        try:
-            out, err = proc.communicate(timeout=TIMEOUT)
-        except subprocess.SubprocessError:
-            proc.kill()
-            proc.communicate()
-            return None
-        if proc.returncode not in (0, 1) or err.strip():
-            return None
-        return out
-    return wait
-
-
-def named_like(root: Path, stems: set[str], folders: list[str]) -> list[str]:
-    """Repo-relative paths of the files under ``folders`` (repo-relative, "" for the top) whose name up
-    to its first dot is one of ``stems``, in any case: one ``git ls-files`` over the index (tracked
-    files only: this serves a guess); [] when git fails. Words holding glob characters are not looked for."""
-    words = sorted(w for w in stems if w and not any(ch in w for ch in "*?[]\\/"))
-    specs = [f":(top,icase,glob){folder + '/' if folder else ''}**/{w}{tail}" for folder in folders for w in words
-             for tail in ("", ".*")]
-    if not specs:
-        return []
-    try:
-        proc = subprocess.run(["git", "ls-files", "-z", "--", *specs],
-                              cwd=root, capture_output=True, timeout=TIMEOUT, check=False)
-    except (OSError, ValueError, subprocess.SubprocessError):
-        return []
-    if proc.returncode != 0:
-        return []
-    return sorted({n for n in _text(proc.stdout).split("\0") if n})
-
-
-def searched_files(root: Path, pathspecs: list[str]) -> Callable[[], "set[str] | None"]:
-    """The files ``git grep`` reads from the work tree under ``pathspecs``: tracked regular files, not
-    marked assume-unchanged or skip-worktree (git searches their *indexed* text, which may not be what
-    is on disk), not symbolic links (git searches the link's text, not the file it points to), not
-    unmerged. Started now, answered when the returned function is called (None when git fails)."""
-    try:
-        proc = subprocess.Popen([b"git", b"ls-files", b"-v", b"-s", b"-z", b"--", *(os.fsencode(s) for s in pathspecs)],
-                                cwd=root, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    except (OSError, ValueError):
-        return lambda: None
-
-    def answer() -> set[str] | None:
-        try:
-            out, _ = proc.communicate(timeout=TIMEOUT)
-        except subprocess.SubprocessError:
-            proc.kill()
-            proc.communicate()
-            return None
-        if proc.returncode != 0:
-            return None
-        found = set()
-        for entry in _text(out).split("\0"):
-            meta, _, path = entry.partition("\t")
-            parts = meta.split(" ")
-            if len(parts) == 4 and parts[0] == "H" and parts[1] in ("100644", "100755") and parts[3] == "0":
-                found.add(path)
-        return found
-    return answer

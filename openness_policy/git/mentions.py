@@ -1,0 +1,143 @@
+"""Which files can matter to a pull-request run, decided from the lines ``git grep`` found in them.
+
+:class:`Mentions` answers two questions for :mod:`openness_policy.git.changed`: which candidates
+mention some names (:meth:`Mentions.among`), and which may *define* a model so named
+(:meth:`Mentions.defining`, with :func:`may_name` judging one line). Files git did not search are
+read, each at most once.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Callable, Protocol
+
+from openness_policy.discover import Candidate
+
+
+# Non-ASCII text whose lower case holds ASCII letters ("İ" -> "i̇", the Kelvin sign -> "k"), and the
+# byte-order marks of UTF-16 text: git reports every line holding one of these, so it is checked here.
+# A backslash may start an escape that spells a name in other letters ("OL\x4Do"): such lines are
+# never taken as not naming a model.
+_GUARDS = ("\u0130".encode("utf-8"), "\u212a".encode("utf-8"), b"\xff\xfe", b"\xfe\xff", b"\\")
+
+
+def _fragment(needle: str) -> str:
+    """The longest run of printable ASCII in ``needle``: any text whose lower case contains ``needle``
+    contains this run in some mix of cases, or one of :data:`_GUARDS`."""
+    runs = "".join(ch if " " <= ch <= "~" else "\n" for ch in needle).split("\n")
+    return max(runs, key=len)
+
+
+# One ``key: value`` per line, YAML block style or pretty-printed JSON: an optional "- " list marker,
+# a plain or quoted key, and a value that is a whole scalar on this line (quoted without escapes, or
+# plain without flow indicators, ": " or " #"), then perhaps a JSON comma or a comment.
+_KEY_VALUE = re.compile(r"""[ \t]*(?:-[ \t]+)*(?:"(?P<dk>[^"\\]*)"|'(?P<sk>[^']*)'|(?P<pk>[A-Za-z0-9_][A-Za-z0-9_. /-]*?))"""
+                        r"""[ \t]*:[ \t]+(?:"(?P<dv>[^"\\]*)"[ \t]*,?|'(?P<sv>(?:[^']|'')*)'[ \t]*,?|"""
+                        r"""(?P<pv>[A-Za-z0-9_./(][^#,\[\]{}]*?))(?:[ \t]+#.*)?[ \t\r]*""")
+
+
+def may_name(line: str, refs: set[str], keys: tuple[str, ...]) -> bool:
+    """False only when ``line`` certainly does not give a model one of the names ``refs`` (lower case):
+    a single ``key: value`` line whose key is not a name key (``keys``, matched as a suffix), or whose
+    value is not one of the names (nor its last ``/`` part). Anything else, such as a value continued
+    on the next line, a flow mapping, an anchor, a tag or an escape, may."""
+    m = _KEY_VALUE.fullmatch(line)
+    if m is None or ": " in (m["pv"] or ""):
+        return True
+    key = (m["dk"] if m["dk"] is not None else m["sk"] if m["sk"] is not None else m["pk"]).strip().lower()
+    if not key.endswith(keys):
+        return False
+    value = m["dv"] if m["dv"] is not None else m["sv"].replace("''", "'") if m["sv"] is not None else m["pv"]
+    value = value.strip().lower()
+    return any(ref == value or ref.endswith("/" + value) for ref in refs)
+
+
+class Mentions:
+    """Which candidates may matter to a search for some models, as a cheap filter before loading.
+
+    ``search`` (:class:`openness_policy.git.pr.GitSearch`: one ``git grep`` per set of needles) gives the
+    lines holding a needle or a guard, for the files git read from the work tree; those files are
+    decided from their lines alone: :meth:`among` keeps files whose text contains a needle (exactly
+    ``needle in text.lower()``), :meth:`defining` files that may give a model one of some names. Other
+    files (untracked, named on the command line, outside the searched folders), or every file when
+    git cannot help, are read, each at most once, and kept when their text contains a needle.
+    """
+
+    def __init__(self, read: Callable[[Candidate], str | None], search: "Search | None" = None,
+                 name_keys: tuple[str, ...] | None = None):
+        self.read, self.search, self.name_keys = read, search, name_keys
+        self.texts: dict[str, str] = {}
+        self.searched: list[tuple[set[str], Any]] = []  # (fragments, the answer or the function that waits for it)
+
+    def prefetch(self, needles: set[str]) -> None:
+        """Start searching for all of ``needles`` at once, for later calls that look for some of them;
+        git works while this process goes on."""
+        self._lines({n for n in needles if n}, wait=False)
+
+    def among(self, cands: list[Candidate], needles: set[str]) -> list[Candidate]:
+        """The candidates whose text contains one of ``needles`` (lower case)."""
+        needles = {n for n in needles if n}
+        if not needles or not cands:
+            return []
+        found = self._lines(needles)
+        if found is None:
+            return [c for c in cands if self._contains(c, needles)]
+        lines, searched = found
+        return [c for c in cands if (any(n in ln.lower() for ln in lines.get(c.display, ()) for n in needles)
+                                     if c.display in searched else self._contains(c, needles))]
+
+    def defining(self, cands: list[Candidate], refs: set[str]) -> list[Candidate]:
+        """The candidates whose records may be named one of ``refs`` (lower case, as lineage names
+        bases). Without name keys for every format, the files mentioning a name's last part."""
+        refs = {r for r in refs if r}
+        needles = {r.rsplit("/", 1)[-1] for r in refs} - {""}
+        if not needles or not cands:
+            return []
+        keys = self.name_keys
+        found = self._lines(needles)
+        if keys is None or found is None or any(ch in r for r in refs for ch in ":#'\"\n\\"):
+            return self.among(cands, needles)
+        lines, searched = found
+        folders: dict[str, bool] = {}  # folder -> is one of its folder names a needle
+        out = []
+        for c in cands:
+            if c.display not in searched:
+                keep = self._contains(c, needles)
+            else:
+                folder = c.display.rpartition("/")[0]
+                if folder not in folders:
+                    folders[folder] = not needles.isdisjoint(folder.lower().split("/"))
+                keep = folders[folder] or (c.display in lines and any(
+                    may_name(ln, refs, keys) for ln in lines[c.display]
+                    if any(n in ln.lower() for n in needles) or not ln.isascii() or "\\" in ln))
+            if keep:
+                out.append(c)
+        return out
+
+    def _lines(self, needles: set[str], wait: bool = True) -> tuple[dict[str, list[str]], set[str]] | None:
+        """git's lines for a search covering ``needles`` (one search serves any subset of an earlier one)."""
+        if self.search is None or not needles:
+            return None
+        frags = {_fragment(n).lower() for n in needles}
+        if "" in frags:
+            return None
+        for i, (done, answer) in enumerate(self.searched):
+            if frags <= done:
+                if callable(answer) and wait:
+                    answer = answer()
+                    self.searched[i] = (done, answer)
+                return None if callable(answer) else answer
+        started = self.search.start(sorted(f.encode("ascii") for f in frags) + list(_GUARDS))
+        self.searched.append((frags, started))
+        return self._lines(needles) if wait else None
+
+    def _contains(self, c: Candidate, needles: set[str]) -> bool:
+        if c.display not in self.texts:
+            self.texts[c.display] = (self.read(c) or "").lower()
+        text = self.texts[c.display]
+        return any(n in text for n in needles)
+
+
+class Search(Protocol):
+    def start(self, patterns: list[bytes]) -> Callable[[], tuple[dict[str, list[str]], set[str]] | None]: ...
+
+    def files(self) -> set[str] | None: ...
