@@ -88,10 +88,15 @@ def candidates(paths: Iterable[str], root: Path, patterns: tuple[str, ...]) -> l
     return listing(paths, root, patterns)[0]
 
 
-def listing(paths: Iterable[str], root: Path, patterns: tuple[str, ...]) -> tuple[list[Candidate], set[str] | None]:
+def listing(paths: Iterable[str], root: Path, patterns: tuple[str, ...],
+            untracked: Iterable[str] | None = None) -> tuple[list[Candidate], set[str] | None]:
     """The candidates, and which of the files git listed under the folders in ``paths`` git reads from
     the work tree (tracked regular files, not marked assume-unchanged or skip-worktree, not unmerged:
-    what ``git grep`` searches); None when a folder was walked without git."""
+    what ``git grep`` searches); None when a folder was walked without git.
+
+    ``untracked``: the repository's untracked files (repo-relative, ``.gitignore`` honoured), when the
+    caller has them already (pull-request mode). git then reads only its index, and tracked files
+    deleted from the work tree stay in the list: whoever reads a candidate must skip a missing one."""
     from openness_policy.gcpause import resume
 
     resume()  # start-up is over: see openness_policy.gcpause
@@ -104,7 +109,7 @@ def listing(paths: Iterable[str], root: Path, patterns: tuple[str, ...]) -> tupl
         if not os.path.lexists(p):
             raise UserError(f"{raw}: no such file or directory")
         if p.is_dir() and not p.is_symlink():
-            listed = _git_files(p, root) if is_git else None
+            listed = _git_files(p, root, untracked) if is_git else None
             if listed is not None:
                 names, plain = listed
                 if searched is not None:
@@ -160,17 +165,19 @@ def _walk(top: Path) -> Iterable[Path]:
         pending.extend(reversed(subdirs))
 
 
-def _git_files(top: Path, root: Path) -> tuple[list[str], set[str]] | None:
+def _git_files(top: Path, root: Path, untracked: Iterable[str] | None = None) -> tuple[list[str], set[str]] | None:
     """Repo-relative paths of the files under ``top`` that git tracks or would (``.gitignore`` honoured),
     without those deleted from the work tree, and the tracked regular files git reads from the work
     tree (see :func:`listing`); None when git cannot tell. One ``git ls-files`` call: its status tags
-    and modes say which tracked files are gone, so no file is looked at from here."""
+    and modes say which tracked files are gone, so no file is looked at from here. With
+    ``untracked`` given, git reads only its index (no pass over the work tree), see :func:`listing`."""
     import subprocess
 
+    scan = ["--others", "--deleted", "--exclude-standard"] if untracked is None else []
     try:
         proc = subprocess.run(
-            ["git", "-c", "core.quotepath=off", "ls-files", "-z", "-v", "-s", "--cached", "--others", "--deleted",
-             "--exclude-standard", "--", os.path.abspath(top)],
+            ["git", "-c", "core.quotepath=off", "ls-files", "-z", "-v", "-s", "--cached", *scan,
+             "--", os.path.abspath(top)],
             cwd=root, capture_output=True, timeout=120, check=False)
     except (OSError, subprocess.SubprocessError):
         return None
@@ -195,4 +202,9 @@ def _git_files(top: Path, root: Path) -> tuple[list[str], set[str]] | None:
         names[name] = None
         if tag == "H" and meta.endswith(" 0") and meta[2:8] in ("100644", "100755"):
             plain.add(name)
+    if untracked is not None:
+        rel = Path(os.path.relpath(os.path.realpath(top), os.path.realpath(root))).as_posix()
+        if rel != ".." and not rel.startswith("../"):
+            under = "" if rel == "." else rel + "/"
+            names.update((n, None) for n in untracked if n.startswith(under))
     return [n for n in names if n not in deleted], plain - deleted

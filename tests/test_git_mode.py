@@ -380,3 +380,14 @@ def test_an_assume_unchanged_manifest_is_read_from_disk_like_any_other(repo, mon
     commit(repo)
     code, doc = run_json(repo, "--diff-base", base, monkeypatch=monkeypatch, capsys=capsys)
     assert models(doc) == ["models/zoo/m007/zoo-007.openness.yaml", kid]
+
+
+def test_a_manifest_deleted_only_from_the_work_tree_is_a_notice_not_a_finding(repo, monkeypatch, capsys):
+    # pull-request mode lists candidates from git's index, so a tracked file removed with plain `rm`
+    # is still listed: it must be skipped when read, exactly as a full run never lists it
+    (repo / ALPHA).unlink()
+    (repo / "models" / "alpha" / "LICENSE").write_text("MIT License\n")  # an input beside it: its folder is read
+    code, doc = run_json(repo, "--diff-base", "main", monkeypatch=monkeypatch, capsys=capsys)
+    assert models(doc) == [] and doc["findings"] == []
+    assert f"manifest {ALPHA} is deleted in this change" in doc["notices"]
+    assert code == 0

@@ -40,12 +40,14 @@ def run_pr(opts: Any, registry: Any, root: Path, cwd: Path) -> Report:
     name = ref_sha[:12] if ref_sha.startswith(opts.diff_base.lower()) else f"{opts.diff_base} ({ref_sha[:7]})"
     at_ref = BaseFiles(repo, ref_sha, root, name)
     at_fork = at_ref if fork == ref_sha else BaseFiles(repo, fork, root, f"the merge base with {at_ref.label}")
-    cs = change_set(changed_files())
+    changes = changed_files()
+    cs = change_set(changes)
     memo: dict[tuple[str, bool], list[ModelRecord]] = {}
 
     def load(c: Candidate) -> list[ModelRecord]:
         if (c.display, c.explicit) not in memo:
-            memo[c.display, c.explicit] = engine.load_candidate(c, root, formats, opts.max_bytes)
+            missing = not c.explicit and not os.path.lexists(c.path)  # tracked, deleted from the work tree
+            memo[c.display, c.explicit] = [] if missing else engine.load_candidate(c, root, formats, opts.max_bytes)
         return memo[c.display, c.explicit]
 
     gone: dict[str, list[ModelRecord]] = {}
@@ -64,7 +66,8 @@ def run_pr(opts: Any, registry: Any, root: Path, cwd: Path) -> Report:
     notices: list[str] = []
     policy = pr_policy(registry, root, cwd, opts, at_ref, notices)
     catalog = engine.load_catalog(registry, policy)
-    found, searched = listing(opts.paths, root, engine.patterns(formats))
+    # git's index is enough here: the untracked files came with the change (see listing)
+    found, searched = listing(opts.paths, root, engine.patterns(formats), [c.path for c in changes if c.status == "?"])
     if search is not None:
         search.listed(searched)
     chosen = select(found, cs, load, mentions, removed)
