@@ -131,21 +131,31 @@ def _grep_started(root: Path, mode: list[bytes], patterns: list[bytes], pathspec
     cmd += [b"--", *(os.fsencode(s) for s in pathspecs)]
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "LANG", "GIT_GREP"))}
     env["LC_ALL"] = "C"
+    import tempfile
+
+    # Output goes to temporary files, not pipes: nobody reads a pipe while the search runs, and git
+    # would stop at the pipe's 64 KiB until someone did.
+    out, err = tempfile.TemporaryFile(), tempfile.TemporaryFile()
     try:
-        proc = subprocess.Popen(cmd, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        proc = subprocess.Popen(cmd, cwd=root, env=env, stdout=out, stderr=err)
     except (OSError, ValueError):
+        out.close()
+        err.close()
         return lambda: None
 
     def wait() -> bytes | None:
-        try:
-            out, err = proc.communicate(timeout=TIMEOUT)
-        except subprocess.SubprocessError:
-            proc.kill()
-            proc.communicate()
-            return None
-        if proc.returncode not in (0, 1) or err.strip():
-            return None
-        return out
+        with out, err:
+            try:
+                proc.wait(timeout=TIMEOUT)
+            except subprocess.SubprocessError:
+                proc.kill()
+                proc.wait()
+                return None
+            out.seek(0)
+            err.seek(0)
+            if proc.returncode not in (0, 1) or err.read().strip():
+                return None
+            return out.read()
     return wait
 
 
