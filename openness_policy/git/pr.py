@@ -34,12 +34,14 @@ def run_pr(opts: Any, registry: Any, root: Path, cwd: Path) -> Report:
     repo, ref_sha = gitrepo.open_repo(root, opts.diff_base)
     assert ref_sha is not None
     fork = gitrepo.merge_base(repo, ref_sha, opts.diff_base)
-    changed_files = gitrepo.changes(repo, fork)  # runs while the policy is read
+    changed_files = gitrepo.changes(repo, fork)  # git works while the policy is read
     formats = engine.ordered_formats(registry)
     search = git_search(repo, root, opts.paths, engine.patterns(formats))
     name = ref_sha[:12] if ref_sha.startswith(opts.diff_base.lower()) else f"{opts.diff_base} ({ref_sha[:7]})"
     at_ref = BaseFiles(repo, ref_sha, root, name)
     at_fork = at_ref if fork == ref_sha else BaseFiles(repo, fork, root, f"the merge base with {at_ref.label}")
+    notices: list[str] = []
+    policy = pr_policy(registry, root, cwd, opts, at_ref, notices)  # while git lists the changes
     changes = changed_files()
     cs = change_set(changes)
     memo: dict[tuple[str, bool], list[ModelRecord]] = {}
@@ -60,11 +62,9 @@ def run_pr(opts: Any, registry: Any, root: Path, cwd: Path) -> Report:
     keys = [f.name_keys for f in formats]
     mentions = Mentions(lambda c: _read(c, root, opts.max_bytes), search,
                         None if any(k is None for k in keys) else tuple(sorted({k for ks in keys for k in ks})))
-    if search is not None:  # git searches while the policy is read and the files are listed
+    if search is not None:  # git searches while the catalogue is read and the files are listed
         mentions.prefetch(first_needles(cs, engine.patterns(formats), lambda p: load(Candidate(os.path.join(root, p), p, False)),
                                         removed, search.named_like))
-    notices: list[str] = []
-    policy = pr_policy(registry, root, cwd, opts, at_ref, notices)
     catalog = engine.load_catalog(registry, policy)
     # git's index is enough here: the untracked files came with the change (see listing)
     found, searched = listing(opts.paths, root, engine.patterns(formats), [c.path for c in changes if c.status == "?"])
