@@ -64,3 +64,18 @@ def run_json(repo: Path, *args: str, monkeypatch, capsys) -> tuple[int, dict]:
 
 def rules_of(doc: dict, key: str = "findings") -> list[tuple[str, str]]:
     return sorted((f["rule"], f["path"]) for f in doc[key])
+
+
+def count_reads(monkeypatch) -> list[str]:
+    """The names of the files read from disk from now on (``reading.read_bytes``), in order."""
+    from openness_policy import reading
+
+    seen: list[str] = []
+    real = reading.read_bytes
+
+    def counting(path, *args, **kwargs):
+        seen.append(Path(path).name)
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(reading, "read_bytes", counting)
+    return seen

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from gitfixture import commit, edit, make_repo, run_json
+from gitfixture import commit, count_reads, edit, make_repo, run_json
 from openness_policy.git.mentions import may_name
 
 KID = "models/kid/kid.openness.yaml"
@@ -62,8 +62,6 @@ def family(repo: Path, n: int) -> None:
 
 
 def test_a_base_named_by_a_common_family_name_is_found_without_reading_the_family(tmp_path, monkeypatch, capsys):
-    from openness_policy import reading
-
     repo = make_repo(tmp_path / "repo")
     family(repo, 120)
     (repo / "models" / "olmo").mkdir()
@@ -73,14 +71,7 @@ def test_a_base_named_by_a_common_family_name_is_found_without_reading_the_famil
     base = commit(repo, "family")
     edit(repo, KID, "name: kid", 'name: kid\nversion: "2"')
     commit(repo)
-    seen: list[str] = []
-    real = reading.read_bytes
-
-    def counting(path, *args, **kwargs):
-        seen.append(Path(path).name)
-        return real(path, *args, **kwargs)
-
-    monkeypatch.setattr(reading, "read_bytes", counting)
+    seen = count_reads(monkeypatch)
     code, doc = run_json(repo, "--diff-base", base, monkeypatch=monkeypatch, capsys=capsys)
     assert [m["path"] for m in doc["models"]] == [KID]
     assert doc["models"][0]["openness"]["level"] == "open-weights"  # MIT inherited from the base

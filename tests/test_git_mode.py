@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from gitfixture import commit, edit, git, make_repo, rules_of, run_cli, run_json
+from gitfixture import commit, count_reads, edit, git, make_repo, rules_of, run_cli, run_json
 
 ALPHA = "models/alpha/alpha.openness.yaml"
 BETA = "models/beta/beta.openness.yaml"
@@ -324,21 +324,10 @@ def zoo(repo, n: int, extra: dict[str, str] | None = None) -> str:
 
 
 def test_pr_mode_reads_only_the_changed_manifest_and_what_names_it(repo, monkeypatch, capsys):
-    from pathlib import Path
-
-    from openness_policy import reading
-
     base = zoo(repo, 200)
     edit(repo, "models/zoo/m007/zoo-007.openness.yaml", "license: mit", 'license: mit\nversion: "2"')
     commit(repo)
-    seen: list[str] = []
-    real = reading.read_bytes
-
-    def counting(path, *args, **kwargs):
-        seen.append(Path(path).name)
-        return real(path, *args, **kwargs)
-
-    monkeypatch.setattr(reading, "read_bytes", counting)
+    seen = count_reads(monkeypatch)
     code, doc = run_json(repo, "--diff-base", base, monkeypatch=monkeypatch, capsys=capsys)
     assert models(doc) == ["models/zoo/m007/zoo-007.openness.yaml", "models/zoo/m150/zoo-150.openness.yaml"]
     read = [n for n in seen if n.startswith("zoo-")]
