@@ -17,25 +17,16 @@ leaves the text to libyaml.
 """
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from openness_policy import yamlfast
-from openness_policy.limits import MAX_ALIAS_EXPANSION, MAX_DEPTH, MAX_NODES, MAX_NUMBER_CHARS
+from openness_policy.limits import MAX_ALIAS_EXPANSION, MAX_DEPTH, MAX_NODES
 from openness_policy.sourcemap import Located, PathT
+from openness_policy.yamlscalar import (  # noqa: F401 - callers import YamlError from here
+    IMPLICIT, MISSING, PLAIN, YamlError, error_at, fast_plain, plain_value, resolve_tag, scalar_value,
+)
 
 _FAST = True  # try :mod:`yamlfast` first (tests switch it off to compare with libyaml's reading)
-
-
-class YamlError(Exception):
-    """Input is not YAML we can read; ``line``/``col`` are 1-based.
-
-    ``hint`` (what to do) is set when the input is refused by a limit or rule rather than for its
-    syntax; the message then reads on its own (no "not valid YAML" needed in front of it)."""
-
-    def __init__(self, message: str, line: int = 1, col: int = 1, hint: str = ""):
-        super().__init__(message)
-        self.message, self.line, self.col, self.hint = message, line, col, hint
 
 
 def _parser_class() -> type:
@@ -51,10 +42,6 @@ def _parser_class() -> type:
 
 
 _PARSER: type | None = None
-_IMPLICIT: dict[Any, list[tuple[str, Any]]] = {}  # first character -> [(tag, regexp)] for plain scalars
-_STR = "tag:yaml.org,2002:str"
-
-
 def c_parser_loaded() -> bool:
     """True when the libyaml-backed parser is importable (checked by a test: DESIGN §7)."""
     try:
@@ -64,71 +51,6 @@ def c_parser_loaded() -> bool:
     return True
 
 
-def _error(message: str, mark: Any, hint: str = "") -> YamlError:
-    if mark is None:
-        return YamlError(message, hint=hint)
-    return YamlError(message, mark.line + 1, mark.column + 1, hint)
-
-
-def _resolve(value: str, implicit: tuple[bool, bool]) -> str:
-    """The tag of an untagged scalar: YAML 1.2 core schema rules for plain scalars, else a string."""
-    if implicit[0]:
-        for tag, regexp in _IMPLICIT.get(value[0] if value else "", ()):
-            if regexp.match(value):
-                return tag
-    return _STR
-
-
-_PLAIN: dict[str, Any] = {}  # plain scalar text -> its value (immutable: str, int, float, bool, None)
-_PLAIN_MAX = 50_000
-_MISSING = object()
-
-
-def _plain(text: str, mark: Any) -> Any:
-    """The value of an untagged plain scalar, remembered (a limit error is raised every time)."""
-    value = _scalar(_resolve(text, (True, False)), text, mark)
-    if len(_PLAIN) >= _PLAIN_MAX:
-        _PLAIN.clear()
-    _PLAIN[text] = value
-    return value
-
-
-def _fast_plain(text: str) -> Any:
-    """:func:`_plain` for :mod:`yamlfast`, which has no position to give (it then leaves the text to libyaml)."""
-    return _plain(text, None)
-
-
-def _scalar(tag: Any, value: str, mark: Any) -> Any:
-    if type(tag) is not str:
-        tag = str(tag)
-    if tag.endswith(":str") or not tag.startswith("tag:yaml.org,2002:"):
-        return value
-    kind = tag[18:]
-    if kind == "null":
-        return None
-    if kind == "bool":
-        return value.lower() == "true"
-    if kind not in ("int", "float"):
-        return value  # timestamps and other tags stay strings: dates are compared as ISO text
-    if len(value) > MAX_NUMBER_CHARS:
-        raise _error(f"a number of {len(value):,} characters (the limit is {MAX_NUMBER_CHARS:,})", mark,
-                     "quote it if it is meant as text")
-    v = value.replace("_", "")
-    try:
-        if kind == "int":
-            sign = -1 if v.startswith("-") else 1
-            v = v.lstrip("+-")
-            base = {"0x": 16, "0o": 8, "0b": 2}.get(v[:2].lower(), 10)
-            return sign * int(v[2:] if base != 10 else v, base)
-        number = float(v.lower().replace(".inf", "inf").replace(".nan", "nan"))
-    except ValueError:
-        return value  # an explicit !!int / !!float tag on text that is not a number: keep the text
-    if not math.isfinite(number):
-        raise _error(f"'{value}' is not a finite number (infinity, NaN or out of range)", mark,
-                     "write it as a quoted string or a smaller number")
-    return number
-
-
 def load_yaml(text: str, file: str, line_offset: int = 0) -> Located:
     """Parse ``text`` into a :class:`Located`. Raises :class:`YamlError` on syntax errors and limits."""
     global _PARSER
@@ -136,9 +58,9 @@ def load_yaml(text: str, file: str, line_offset: int = 0) -> Located:
         _PARSER = _parser_class()
         from ruamel.yaml.resolver import Resolver
 
-        _IMPLICIT.update((k, [(str(t), r) for t, r in v]) for k, v in Resolver.yaml_implicit_resolvers.items())
+        IMPLICIT.update((k, [(str(t), r) for t, r in v]) for k, v in Resolver.yaml_implicit_resolvers.items())
     if _FAST:
-        found = yamlfast.parse(text, _fast_plain, _PLAIN)
+        found = yamlfast.parse(text, fast_plain, PLAIN)
         if found is not None:
             return Located(file, found[0], found[1], line_offset=line_offset)
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
@@ -156,7 +78,7 @@ def load_yaml(text: str, file: str, line_offset: int = 0) -> Located:
             # rare case pays for the pure-Python parser.
             return _build_pure(text, file, line_offset)
         mark = exc.problem_mark or exc.context_mark
-        raise _error(f"{exc.context + ', ' if exc.context else ''}{exc.problem}", mark) from None
+        raise error_at(f"{exc.context + ', ' if exc.context else ''}{exc.problem}", mark) from None
     except YAMLError as exc:  # e.g. a character libyaml does not accept
         position = getattr(exc, "position", None)
         line = text.count("\n", 0, position) + 1 if isinstance(position, int) else 1
@@ -184,7 +106,7 @@ def _build_pure(text: str, file: str, line_offset: int) -> Located:
         return _build(_PureEvents(text), file, line_offset)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        raise _error(f"{exc.context + ', ' if exc.context else ''}{exc.problem}", mark) from None
+        raise error_at(f"{exc.context + ', ' if exc.context else ''}{exc.problem}", mark) from None
 
 
 def _build(parser: Any, file: str, line_offset: int) -> Located:
@@ -209,17 +131,17 @@ def _build(parser: Any, file: str, line_offset: int) -> Located:
             tag, text = event.ctag, event.value
             if tag is None:
                 if event.implicit[0]:  # plain: the same few values recur in every file
-                    value = _PLAIN.get(text, _MISSING)
-                    if value is _MISSING:
-                        value = _plain(text, mark)
+                    value = PLAIN.get(text, MISSING)
+                    if value is MISSING:
+                        value = plain_value(text, mark)
                 else:
                     value = text
             else:
                 if type(tag) is not str:
                     tag = str(tag)
                 if tag == "!":
-                    tag = _resolve(text, event.implicit)
-                value = _scalar(tag, text, mark)
+                    tag = resolve_tag(text, event.implicit)
+                value = scalar_value(tag, text, mark)
             if event.anchor is not None:
                 anchors[event.anchor] = (value, 1)
             if stack:
@@ -246,14 +168,14 @@ def _build(parser: Any, file: str, line_offset: int) -> Located:
             nodes += 1
             found = anchors.get(event.anchor)
             if found is None:
-                raise _error(f"found undefined alias '*{event.anchor}'", mark)
+                raise error_at(f"found undefined alias '*{event.anchor}'", mark)
             if type(found) is not tuple:
-                raise _error(f"the alias '*{event.anchor}' refers to a collection that contains it "
+                raise error_at(f"the alias '*{event.anchor}' refers to a collection that contains it "
                              "(a recursive structure)", mark, "repeat the values instead of aliasing them")
             value, size = found
             expanded += size - 1
             if expanded > MAX_ALIAS_EXPANSION:
-                raise _error(f"YAML aliases stand for more than {MAX_ALIAS_EXPANSION:,} nodes (an alias bomb?)",
+                raise error_at(f"YAML aliases stand for more than {MAX_ALIAS_EXPANSION:,} nodes (an alias bomb?)",
                              mark, "repeat the values instead of aliasing them")
             if stack and stack[-1][3] and stack[-1][2] is None:  # a mapping key
                 _key(located, stack[-1], value, mark)
@@ -264,7 +186,7 @@ def _build(parser: Any, file: str, line_offset: int) -> Located:
         elif kind is MappingStartEvent or kind is SequenceStartEvent:
             nodes += 1
             if len(stack) >= MAX_DEPTH:
-                raise _error(f"the YAML is nested more than {MAX_DEPTH} levels deep", mark, "flatten the structure")
+                raise error_at(f"the YAML is nested more than {MAX_DEPTH} levels deep", mark, "flatten the structure")
             value = {} if kind is MappingStartEvent else []
             path = _place(stack, root, value, mark, marks)
             anchor = None
@@ -275,7 +197,7 @@ def _build(parser: Any, file: str, line_offset: int) -> Located:
         elif kind is DocumentStartEvent:
             documents += 1
             if documents > 1:
-                raise _error("a second YAML document ('---') in the file", mark, "keep one document per file")
+                raise error_at("a second YAML document ('---') in the file", mark, "keep one document per file")
             continue
         elif kind is StreamEndEvent:
             break
@@ -289,7 +211,7 @@ def _build(parser: Any, file: str, line_offset: int) -> Located:
         else:
             continue
         if nodes > MAX_NODES:
-            raise _error(f"more than {MAX_NODES:,} YAML nodes", mark, "split the file")
+            raise error_at(f"more than {MAX_NODES:,} YAML nodes", mark, "split the file")
     located.data = root[0]
     return located
 
@@ -298,7 +220,7 @@ def _key(located: Located, top: list[Any], value: Any, mark: Any) -> None:
     if type(value) is str:
         key = value
     elif isinstance(value, (dict, list)):
-        raise _error("a mapping key must be a plain value", mark)
+        raise error_at("a mapping key must be a plain value", mark)
     else:
         key = value if isinstance(value, str) else str(value)
     path = top[1] + (key,)
@@ -319,7 +241,7 @@ def _place(stack: list[list[Any]], root: list[Any], value: Any, mark: Any, marks
     top = stack[-1]
     if top[3]:
         if top[2] is None:
-            raise _error("a mapping key must be a plain value", mark)
+            raise error_at("a mapping key must be a plain value", mark)
         (key,), top[2] = top[2], None
         top[0][key] = value
         return top[1] + (key,)

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from openness_policy import yamlfast, yamlload
+from openness_policy import yamlfast, yamlload, yamlscalar
 from openness_policy.yamlload import YamlError
 from tests.conftest import REPO
 
@@ -83,7 +83,7 @@ def _slow(text: str) -> Any:
 
 def _fast(text: str) -> Any:
     yamlload.load_yaml("a: 1\n", "f.yml")  # sets up the resolver the plain scalars are read with
-    return yamlfast.parse(text, yamlload._fast_plain, yamlload._PLAIN)
+    return yamlfast.parse(text, yamlscalar.fast_plain, yamlscalar.PLAIN)
 
 
 def _same(a: Any, b: Any) -> bool:

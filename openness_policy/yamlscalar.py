@@ -1,0 +1,92 @@
+"""What a YAML scalar's text means: YAML 1.2 core-schema resolution of plain scalars, numbers within
+limits, and the error every YAML reader raises. Shared by :mod:`openness_policy.yamlload` (libyaml's
+events) and :mod:`openness_policy.yamlfast` (the line reader), so both give the same values.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from openness_policy.limits import MAX_NUMBER_CHARS
+
+
+class YamlError(Exception):
+    """Input is not YAML we can read; ``line``/``col`` are 1-based.
+
+    ``hint`` (what to do) is set when the input is refused by a limit or rule rather than for its
+    syntax; the message then reads on its own (no "not valid YAML" needed in front of it)."""
+
+    def __init__(self, message: str, line: int = 1, col: int = 1, hint: str = ""):
+        super().__init__(message)
+        self.message, self.line, self.col, self.hint = message, line, col, hint
+
+
+IMPLICIT: dict[Any, list[tuple[str, Any]]] = {}  # first character -> [(tag, regexp)] for plain scalars
+STR_TAG = "tag:yaml.org,2002:str"
+
+
+def error_at(message: str, mark: Any, hint: str = "") -> YamlError:
+    if mark is None:
+        return YamlError(message, hint=hint)
+    return YamlError(message, mark.line + 1, mark.column + 1, hint)
+
+
+def resolve_tag(value: str, implicit: tuple[bool, bool]) -> str:
+    """The tag of an untagged scalar: YAML 1.2 core schema rules for plain scalars, else a string."""
+    if implicit[0]:
+        for tag, regexp in IMPLICIT.get(value[0] if value else "", ()):
+            if regexp.match(value):
+                return tag
+    return STR_TAG
+
+
+PLAIN: dict[str, Any] = {}  # plain scalar text -> its value (immutable: str, int, float, bool, None)
+PLAIN_MAX = 50_000
+MISSING = object()
+
+
+def plain_value(text: str, mark: Any) -> Any:
+    """The value of an untagged plain scalar, remembered (a limit error is raised every time)."""
+    value = scalar_value(resolve_tag(text, (True, False)), text, mark)
+    if len(PLAIN) >= PLAIN_MAX:
+        PLAIN.clear()
+    PLAIN[text] = value
+    return value
+
+
+def fast_plain(text: str) -> Any:
+    """:func:`plain_value` for :mod:`yamlfast`, which has no position to give (it then leaves the text to libyaml)."""
+    return plain_value(text, None)
+
+
+def scalar_value(tag: Any, value: str, mark: Any) -> Any:
+    if type(tag) is not str:
+        tag = str(tag)
+    if tag.endswith(":str") or not tag.startswith("tag:yaml.org,2002:"):
+        return value
+    kind = tag[18:]
+    if kind == "null":
+        return None
+    if kind == "bool":
+        return value.lower() == "true"
+    if kind not in ("int", "float"):
+        return value  # timestamps and other tags stay strings: dates are compared as ISO text
+    if len(value) > MAX_NUMBER_CHARS:
+        raise error_at(f"a number of {len(value):,} characters (the limit is {MAX_NUMBER_CHARS:,})", mark,
+                     "quote it if it is meant as text")
+    v = value.replace("_", "")
+    try:
+        if kind == "int":
+            sign = -1 if v.startswith("-") else 1
+            v = v.lstrip("+-")
+            base = {"0x": 16, "0o": 8, "0b": 2}.get(v[:2].lower(), 10)
+            return sign * int(v[2:] if base != 10 else v, base)
+        number = float(v.lower().replace(".inf", "inf").replace(".nan", "nan"))
+    except ValueError:
+        return value  # an explicit !!int / !!float tag on text that is not a number: keep the text
+    if not math.isfinite(number):
+        raise error_at(f"'{value}' is not a finite number (infinity, NaN or out of range)", mark,
+                     "write it as a quoted string or a smaller number")
+    return number
+
+
