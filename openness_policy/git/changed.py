@@ -160,10 +160,10 @@ def context(found: list[Candidate], chosen: dict[str, list[ModelRecord]], load: 
     out: dict[str, list[ModelRecord]] = {}
     pending = [r for recs in chosen.values() for r in recs]
     while pending:
-        paths, needles = _bases_named(pending)
+        paths, refs = _bases_named(pending)
         new: list[ModelRecord] = []
         rest = [c for c in found if c.display not in chosen and c.display not in out]
-        named = {c.display for c in mentions.defining([c for c in rest if c.display not in paths], needles)}
+        named = {c.display for c in mentions.defining([c for c in rest if c.display not in paths], refs)}
         for c in rest:
             if c.display not in paths and c.display not in named:
                 continue

@@ -32,7 +32,7 @@ class GitSearch:
     def files(self) -> set[str] | None:
         """The files git searches (None: it cannot tell)."""
         if not self._known:
-                self._known.append(searched_files(self.root, self.specs)())
+            self._known.append(searched_files(self.root, self.specs)())
         return self._known[0]
 
     def named_like(self, stems: set[str]) -> list[str]:
@@ -58,8 +58,9 @@ def git_search(repo: Any, root: Path, paths: list[str], patterns: tuple[str, ...
             return None
     except (TypeError, OSError):
         return None
-    specs = _pathspecs(paths, root, patterns)
-    return GitSearch(root, specs, _folders(paths, root)) if specs else None
+    folders = _folders(paths, root)
+    specs = _pathspecs(folders, patterns)
+    return GitSearch(root, specs, folders) if specs else None
 
 
 def _folders(paths: list[str], root: Path) -> list[str]:
@@ -76,26 +77,23 @@ def _folders(paths: list[str], root: Path) -> list[str]:
     return out
 
 
-def _pathspecs(paths: list[str], root: Path, patterns: tuple[str, ...]) -> list[str]:
-    """Git pathspecs for the manifests under the folders in ``paths`` (files named on the command line
-    are read directly). Name patterns become globs when fnmatch and git read them alike; otherwise
-    the whole folder is searched."""
+def _pathspecs(folders: list[str], patterns: tuple[str, ...]) -> list[str]:
+    """Git pathspecs for the manifests under ``folders`` (files named on the command line are read
+    directly). Name patterns become globs when fnmatch and git read them alike; otherwise the whole
+    folder is searched."""
     globs = all("\\" not in p and "/" not in p and "[^" not in p and "[]" not in p and "[!]" not in p for p in patterns)
     out: list[str] = []
-    for raw in paths:
-        p = Path(raw)
-        if not p.is_dir() or p.is_symlink():
-            continue
-        try:
-            rel = Path(os.path.abspath(p)).relative_to(root).as_posix()
-        except ValueError:
-            continue
+    for rel in folders:
         if not globs:
-            out.append(":(top)" if rel == "." else f":(top,literal){rel}")
+            out.append(f":(top,literal){rel}" if rel else ":(top)")
             continue
-        prefix = "" if rel == "." else "".join("\\" + ch if ch in "*?[\\" else ch for ch in rel) + "/"
-        out += [f":(top,glob){prefix}**/{pat}" for pat in dict.fromkeys(patterns)]
+        out += [f":(top,glob){_glob_folder(rel)}**/{pat}" for pat in dict.fromkeys(patterns)]
     return out
+
+
+def _glob_folder(rel: str) -> str:
+    """``rel/`` with glob characters escaped ("" for the top), to start a glob pathspec."""
+    return "".join("\\" + ch if ch in "*?[\\" else ch for ch in rel) + "/" if rel else ""
 
 
 def matching_lines(root: Path, patterns: list[bytes], pathspecs: list[str]) -> Callable[[], "dict[str, list[str]] | None"]:
@@ -164,7 +162,7 @@ def named_like(root: Path, stems: set[str], folders: list[str]) -> list[str]:
     to its first dot is one of ``stems``, in any case: one ``git ls-files`` over the index (tracked
     files only: this serves a guess); [] when git fails. Words holding glob characters are not looked for."""
     words = sorted(w for w in stems if w and not any(ch in w for ch in "*?[]\\/"))
-    specs = [f":(top,icase,glob){folder + '/' if folder else ''}**/{w}{tail}" for folder in folders for w in words
+    specs = [f":(top,icase,glob){_glob_folder(folder)}**/{w}{tail}" for folder in folders for w in words
              for tail in ("", ".*")]
     if not specs:
         return []
