@@ -23,7 +23,7 @@ from openness_policy import yamlfast
 from openness_policy.limits import MAX_ALIAS_EXPANSION, MAX_DEPTH, MAX_NODES
 from openness_policy.sourcemap import Located, PathT
 from openness_policy.yamlscalar import (  # noqa: F401 - callers import YamlError from here
-    IMPLICIT, MISSING, PLAIN, YamlError, error_at, fast_plain, plain_value, resolve_tag, scalar_value,
+    IMPLICIT, MISSING, PLAIN, YamlError, error_at, fast_plain, load_implicit, plain_value, resolve_tag, scalar_value,
 )
 
 _FAST = True  # try :mod:`yamlfast` first (tests switch it off to compare with libyaml's reading)
@@ -54,15 +54,14 @@ def c_parser_loaded() -> bool:
 def load_yaml(text: str, file: str, line_offset: int = 0) -> Located:
     """Parse ``text`` into a :class:`Located`. Raises :class:`YamlError` on syntax errors and limits."""
     global _PARSER
-    if _PARSER is None:
-        _PARSER = _parser_class()
-        from ruamel.yaml.resolver import Resolver
-
-        IMPLICIT.update((k, [(str(t), r) for t, r in v]) for k, v in Resolver.yaml_implicit_resolvers.items())
+    if not IMPLICIT:
+        load_implicit()
     if _FAST:
         found = yamlfast.parse(text, fast_plain, PLAIN)
         if found is not None:
             return Located(file, found[0], found[1], line_offset=line_offset)
+    if _PARSER is None:  # ruamel.yaml is imported only for text the line reader leaves to libyaml
+        _PARSER = _parser_class()
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
     try:

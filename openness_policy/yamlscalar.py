@@ -25,6 +25,62 @@ IMPLICIT: dict[Any, list[tuple[str, Any]]] = {}  # first character -> [(tag, reg
 STR_TAG = "tag:yaml.org,2002:str"
 
 
+def load_implicit() -> None:
+    """Fill :data:`IMPLICIT` (once) with ruamel.yaml's implicit resolvers: the regular expressions that
+    tell a plain scalar's type, exactly as libyaml's reading resolves them.
+
+    Importing ruamel.yaml costs ~15 ms, an eighth of a one-file run, and a run whose YAML the line
+    reader (:mod:`openness_policy.yamlfast`) reads needs nothing else from it. So the table (tags,
+    pattern texts and flags: plain data) is kept in the data cache, keyed by ruamel.yaml's resolver
+    source (its size and modification time), the tool version and this file, and compiled here."""
+    if IMPLICIT:
+        return
+    import os
+
+    source = _resolver_source()
+    if source is None:
+        rows = _resolver_rows()
+    else:
+        from pathlib import Path
+
+        from openness_policy.data_cache import load_data
+
+        rows = load_data(Path(source), lambda _text: _resolver_rows(), kind="yaml-implicit",
+                         code=(os.path.abspath(__file__),), read=lambda _path: "")
+    import re
+
+    compiled: dict[tuple[str, int], Any] = {}
+    table: dict[Any, list[tuple[str, Any]]] = {}
+    for first, tag, pattern, flags in rows:
+        if (pattern, flags) not in compiled:
+            compiled[pattern, flags] = re.compile(pattern, flags)
+        table.setdefault(first, []).append((tag, compiled[pattern, flags]))
+    IMPLICIT.update(table)
+
+
+def _resolver_source() -> str | None:
+    """ruamel.yaml's ``resolver.py``, found without importing ruamel.yaml (None: not a plain file)."""
+    import os
+
+    try:
+        import ruamel  # a namespace package: importing it runs nothing
+    except ImportError:
+        return None
+    for folder in getattr(ruamel, "__path__", ()):
+        path = os.path.join(folder, "yaml", "resolver.py")
+        if os.path.isfile(path):
+            return path
+    return None
+
+
+def _resolver_rows() -> list[list[Any]]:
+    """``[first character, tag, pattern, flags]`` for each of ruamel.yaml's implicit resolvers, in order."""
+    from ruamel.yaml.resolver import Resolver
+
+    return [[first, str(tag), regexp.pattern, regexp.flags]
+            for first, resolvers in Resolver.yaml_implicit_resolvers.items() for tag, regexp in resolvers]
+
+
 def error_at(message: str, mark: Any, hint: str = "") -> YamlError:
     if mark is None:
         return YamlError(message, hint=hint)

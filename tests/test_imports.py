@@ -59,6 +59,36 @@ def test_plain_eval_of_one_native_manifest(tmp_path):
     assert sorted(loaded & set(NEVER_FOR_ONE_VALID_FILE)) == []
 
 
+def test_a_second_run_reads_plain_yaml_without_ruamel(tmp_path):
+    """ruamel.yaml's scalar rules come from the data cache once a run has stored them: a manifest the
+    line reader reads (plain block YAML, as here) then needs no ruamel.yaml at all (its import is an
+    eighth of a one-file run)."""
+    plain = (REPO / "examples" / "demo" / "models" / "delta-research" / "delta-research.openness.yaml").read_text()
+    first = _modules(tmp_path, {"m.openness.yaml": plain}, ["eval", "--format", "json", "--output", "a.json",
+                                                            "m.openness.yaml"])
+    again = _modules(tmp_path, {}, ["eval", "--format", "json", "--output", "b.json", "m.openness.yaml"])
+    assert "ruamel.yaml" in first and "ruamel.yaml" not in again
+    assert "openness_policy.formats.native" in again
+    assert (tmp_path / "a.json").read_text() == (tmp_path / "b.json").read_text()
+
+
+def test_the_cached_scalar_rules_are_ruamels(tmp_path, monkeypatch):
+    from ruamel.yaml.resolver import Resolver
+
+    from openness_policy import yamlscalar
+
+    monkeypatch.setenv("OPENNESS_POLICY_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(yamlscalar, "IMPLICIT", {})
+    yamlscalar.load_implicit()  # stores the table
+    monkeypatch.setattr(yamlscalar, "IMPLICIT", {})
+    yamlscalar.load_implicit()  # reads it back
+    assert list(tmp_path.glob("yaml-implicit-*.json"))
+    want = {first: [(str(tag), r.pattern, r.flags) for tag, r in rs]
+            for first, rs in Resolver.yaml_implicit_resolvers.items()}
+    assert {first: [(tag, r.pattern, r.flags) for tag, r in rs]
+            for first, rs in yamlscalar.IMPLICIT.items()} == want
+
+
 def test_eval_with_templates_and_sarif_output(tmp_path):
     """Templates and SARIF output are validated and written without jsonschema too."""
     loaded = _modules(tmp_path, {"m.openness.yaml": _manifest()},
