@@ -64,6 +64,10 @@ def test_a_second_run_reads_plain_yaml_without_ruamel(tmp_path):
     line reader reads (plain block YAML, as here) then needs no ruamel.yaml at all (its import is an
     eighth of a one-file run)."""
     plain = (REPO / "examples" / "demo" / "models" / "delta-research" / "delta-research.openness.yaml").read_text()
+    from openness_policy import yamlfast, yamlscalar
+
+    yamlscalar.load_implicit()
+    assert yamlfast.parse(plain, yamlscalar.fast_plain, {}) is not None, "the example is no longer plain block YAML"
     first = _modules(tmp_path, {"m.openness.yaml": plain}, ["eval", "--format", "json", "--output", "a.json",
                                                             "m.openness.yaml"])
     again = _modules(tmp_path, {}, ["eval", "--format", "json", "--output", "b.json", "m.openness.yaml"])
