@@ -5,6 +5,7 @@ events) and :mod:`openness_policy.yamlfast` (the line reader), so both give the 
 from __future__ import annotations
 
 import math
+import os
 from typing import Any
 
 from openness_policy.limits import MAX_NUMBER_CHARS
@@ -35,8 +36,6 @@ def load_implicit() -> None:
     source (its size and modification time), the tool version and this file, and compiled here."""
     if IMPLICIT:
         return
-    import os
-
     source = _resolver_source()
     if source is None:
         rows = _resolver_rows()
@@ -60,8 +59,6 @@ def load_implicit() -> None:
 
 def _resolver_source() -> str | None:
     """ruamel.yaml's ``resolver.py``, found without importing ruamel.yaml (None: not a plain file)."""
-    import os
-
     try:
         import ruamel  # a namespace package: importing it runs nothing
     except ImportError:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Iterable
 
 from openness_policy.discover import Candidate
+from openness_policy.git.mentions import last_segment
 from openness_policy.record import ModelRecord
 
 if TYPE_CHECKING:
@@ -70,11 +71,6 @@ def _bases_named(records: Iterable[ModelRecord]) -> tuple[set[str], set[str]]:
     return paths, refs
 
 
-def _segment(ref: str) -> str:
-    """Text a manifest naming a model ``ref`` must contain: its last path segment."""
-    return ref.rsplit("/", 1)[-1]
-
-
 def select(found: list[Candidate], cs: ChangeSet, load: Loader, mentions: "Mentions",
            removed_records: Callable[[str], "list[ModelRecord]"]) -> dict[str, list[ModelRecord]]:
     """The candidates to judge, as ``display -> records`` in ``found`` order (records already loaded)."""
@@ -93,7 +89,7 @@ def select(found: list[Candidate], cs: ChangeSet, load: Loader, mentions: "Menti
     changed = [r for d in manifests for r in chosen[d]] + [r for recs in gone.values() for r in recs]
     # what the first rounds here and in context() look for, in one search (usually covered by the
     # one first_needles started, which also guessed the later rounds)
-    mentions.prefetch(_needles(changed) | {_segment(r) for r in _bases_named([r for rs in chosen.values() for r in rs])[1]})
+    mentions.prefetch(_needles(changed) | {last_segment(r) for r in _bases_named([r for rs in chosen.values() for r in rs])[1]})
     _dependents(found, chosen, changed, load, mentions)
     return {c.display: chosen[c.display] for c in found if c.display in chosen}
 
@@ -122,7 +118,7 @@ def _likely_bases(records: list[ModelRecord], load: Callable[[str], "list[ModelR
     names: set[str] = set()
     pending = records
     for _ in range(depth):
-        new = {_segment(r) for r in _bases_named(pending)[1]} - names
+        new = {last_segment(r) for r in _bases_named(pending)[1]} - names
         if not new:
             break
         names |= new

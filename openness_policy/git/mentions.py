@@ -51,6 +51,11 @@ def may_name(line: str, refs: set[str], keys: tuple[str, ...]) -> bool:
     return any(ref == value or ref.endswith("/" + value) for ref in refs)
 
 
+def last_segment(ref: str) -> str:
+    """Text a manifest naming a model ``ref`` must contain: its last path segment."""
+    return ref.rsplit("/", 1)[-1]
+
+
 class Mentions:
     """Which candidates may matter to a search for some models, as a cheap filter before loading.
 
@@ -89,7 +94,7 @@ class Mentions:
         """The candidates whose records may be named one of ``refs`` (lower case, as lineage names
         bases). Without name keys for every format, the files mentioning a name's last part."""
         refs = {r for r in refs if r}
-        needles = {r.rsplit("/", 1)[-1] for r in refs} - {""}
+        needles = {last_segment(r) for r in refs} - {""}
         if not needles or not cands:
             return []
         keys = self.name_keys
