@@ -75,13 +75,28 @@ def display_path(path: Path, root: Path) -> str:
 
 
 def matcher(patterns: tuple[str, ...]) -> Callable[[str], bool]:
-    """``any(fnmatch.fnmatch(name, p) for p in patterns)`` as one compiled expression."""
+    """``any(fnmatch.fnmatch(name, p) for p in patterns)``, fast for the usual shapes: a literal name
+    is a set lookup, ``*`` and a literal tail an ``endswith``, the rest one compiled expression.
+    Called once per listed file, so this is on the path of every large run."""
     import re
 
-    if not patterns:
-        return lambda name: False
-    regex = re.compile("|".join(f"(?:{fnmatch.translate(os.path.normcase(p))})" for p in patterns))
-    return lambda name: regex.match(os.path.normcase(name)) is not None
+    exact: set[str] = set()
+    tails: list[str] = []
+    other: list[str] = []
+    for p in (os.path.normcase(p) for p in patterns):
+        if not any(ch in p for ch in "*?["):
+            exact.add(p)
+        elif p.startswith("*") and not any(ch in p[1:] for ch in "*?["):
+            tails.append(p[1:])
+        else:
+            other.append(p)
+    ends = tuple(tails)
+    regex = re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in other)) if other else None
+
+    def wanted(name: str) -> bool:
+        name = os.path.normcase(name)
+        return name in exact or name.endswith(ends) or (regex is not None and regex.match(name) is not None)
+    return wanted
 
 
 def candidates(paths: Iterable[str], root: Path, patterns: tuple[str, ...]) -> list[Candidate]:

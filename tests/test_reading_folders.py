@@ -42,3 +42,32 @@ def test_dotdot_paths_and_oversized_files_take_the_full_check(tmp_path):
     assert read_text(check_path(root / "m" / "a.yml", root), 100) == "x" * 100
     with pytest.raises(Unsafe, match="over the 99-byte limit"):
         read_text(root / "m" / "a.yml", 99)
+
+
+# ---- which file names are manifests: discover.matcher against fnmatch itself ----
+
+import fnmatch  # noqa: E402
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from openness_policy.discover import matcher  # noqa: E402
+
+_BUILTIN_SHAPES = ("openness.yaml", "*.openness.yml", "*.cdx.json", "*aibom*.json", "[rR][eE][aA][dD][mM][eE].[mM][dD]",
+                   "bom.json", "*.yml", "model?.json", "*")
+_NAME_CHARS = st.sampled_from(list("abRrEeADMmd.*?[]-_/\n") + ["json", "yml", "cdx", "bom", "aibom", "openness"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_BUILTIN_SHAPES) | st.lists(_NAME_CHARS, max_size=6).map("".join), max_size=5),
+       st.lists(_NAME_CHARS, max_size=8).map("".join))
+def test_matcher_agrees_with_fnmatch_for_every_pattern_shape(patterns, name):
+    assert matcher(tuple(patterns))(name) == any(fnmatch.fnmatch(name, p) for p in patterns)
+
+
+def test_matcher_literal_and_tail_shortcuts_keep_fnmatch_meaning():
+    wanted = matcher(("bom.json", "*.yml", "*.[ch]"))
+    assert wanted("bom.json") and not wanted("xbom.json") and not wanted("bom.json.bak")
+    assert wanted("a.yml") and wanted(".yml") and not wanted("a.yml.orig")
+    assert wanted("x.c") and not wanted("x.d")
+    assert matcher(("*?.md",))("a.md") and not matcher(("*?.md",))(".md")
+    assert not matcher(())("anything")

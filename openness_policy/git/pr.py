@@ -40,8 +40,6 @@ def run_pr(opts: Any, registry: Any, root: Path, cwd: Path) -> Report:
     name = ref_sha[:12] if ref_sha.startswith(opts.diff_base.lower()) else f"{opts.diff_base} ({ref_sha[:7]})"
     at_ref = BaseFiles(repo, ref_sha, root, name)
     at_fork = at_ref if fork == ref_sha else BaseFiles(repo, fork, root, f"the merge base with {at_ref.label}")
-    notices: list[str] = []
-    policy = pr_policy(registry, root, cwd, opts, at_ref, notices)  # while git lists the changes
     changes = changed_files()
     cs = change_set(changes)
     memo: dict[tuple[str, bool], list[ModelRecord]] = {}
@@ -65,6 +63,8 @@ def run_pr(opts: Any, registry: Any, root: Path, cwd: Path) -> Report:
     if search is not None:  # git searches while the catalogue is read and the files are listed
         mentions.prefetch(first_needles(cs, engine.patterns(formats), lambda p: load(Candidate(os.path.join(root, p), p, False)),
                                         removed, search.named_like))
+    notices: list[str] = []
+    policy = pr_policy(registry, root, cwd, opts, at_ref, notices)  # while git searches
     catalog = engine.load_catalog(registry, policy)
     # git's index is enough here: the untracked files came with the change (see listing)
     found, searched = listing(opts.paths, root, engine.patterns(formats), [c.path for c in changes if c.status == "?"])
