@@ -39,6 +39,7 @@ class Options:
     baseline: str | None = None  # a baseline file: its findings are listed as suppressed
     write_baseline: str | None = None  # write the accepted findings (live + baselined) to this file
     jobs: int | None = None  # worker processes for a full run; None = parallel.auto_jobs (1 for small runs)
+    sarif_max_results: int = 0  # SARIF outputs keep the most severe this many results (0: all), see sarif_limit
 
     @property
     def date(self) -> str:

@@ -127,7 +127,8 @@ def _stream(found: list[Candidate], j: Any, outputs: list[Target], jobs: int,
         for target in outputs:
             with _open(target) as out:
                 spool.write(out, rules, extra=list(base.findings), notices=summary.notices, models=summary.models,
-                            files=summary.files, suppressed=summary.suppressed, version=__version__)
+                            files=summary.files, suppressed=summary.suppressed, version=__version__,
+                            max_results=getattr(j.opts, "sarif_max_results", 0), results=summary.findings)
     finally:
         spool.close()
     return summary

@@ -22,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from action_event import analyse, load_payload  # noqa: E402
 
 TRUE = ("true", "yes", "1", "on")
+GITHUB_MAX_RESULTS = 25_000  # code scanning rejects a run with more results
 
 
 def flag(name: str, default: str = "false") -> bool:
@@ -52,10 +53,18 @@ def command(tmp: Path, sarif: str, diff_base: str, only_new: bool) -> tuple[list
         cmd += ["--diff-base", diff_base]
         if only_new:
             cmd.append("--only-new")
+    cmd += ["--sarif-max-results", os.environ.get("OP_SARIF_MAX_RESULTS", "").strip() or str(GITHUB_MAX_RESULTS)]
     if os.environ.get("OP_BASELINE", "").strip():
         cmd += ["--baseline", os.environ["OP_BASELINE"].strip()]
     cmd += ["--", *(words("OP_PATHS") or ["."])]
     return cmd, files
+
+
+def max_results() -> int:
+    """The ``sarif-max-results`` input: GitHub's limit of 25,000 unless set (0: no limit). A value that is
+    not a number reaches ``eval`` as given, which refuses it (exit 2), so this is read only after a run."""
+    raw = os.environ.get("OP_SARIF_MAX_RESULTS", "").strip()
+    return int(raw) if raw.isdigit() else GITHUB_MAX_RESULTS
 
 
 def output(values: dict[str, str]) -> None:
@@ -107,8 +116,14 @@ def main() -> int:
             upload = False
             note = f"SARIF upload skipped: {event.upload_blocked}."
             print(f"::notice title=openness-policy::{_escape(note)}")
+        summary = report["summary"]
+        total, limit = summary["errors"] + summary["warnings"] + summary["notes"], max_results()
+        if 0 < limit < total:
+            cut = (f"The SARIF report lists the {limit:,} most severe of {total:,} findings (sarif-max-results); "
+                   f"this summary and the exit code count all of them.")
+            print(f"::notice title=openness-policy::{_escape(cut)}")
+            note = f"{note} {cut}".strip()
         summarise(files["markdown"].read_text(encoding="utf-8") + (f"\n> [!NOTE]\n> {note}\n" if note else ""))
-    summary = report["summary"]
     output({"findings": str(summary["errors"] + summary["warnings"] + summary["notes"]),
             "errors": str(summary["errors"]), "sarif-file": sarif, "exit-code": str(proc.returncode),
             "upload": "true" if upload else "false"})

@@ -226,6 +226,25 @@ def test_harness_push_checks_everything(installed, pr_repo, tmp_path):
     assert out["sarif-file"] == "out/results.sarif" and (repo / "out" / "results.sarif").exists()
     assert out["errors"] == "1" and int(out["findings"]) >= 3  # every manifest, old findings included
     assert "::error file=" not in runner.stdout["scan"] and runner.summary.read_text() == ""
+    assert "--sarif-max-results 25000" in runner.stdout["scan"]  # GitHub's limit, by default
+
+
+def test_harness_sarif_keeps_the_most_severe_within_the_limit(installed, pr_repo, tmp_path):
+    repo, _, _ = pr_repo
+    runner = Runner(repo, tmp_path, "push", {"before": "0" * 40}, {"sarif-max-results": "1"})
+    runner.run(preset={"install": installed})
+    out = runner.action_outputs()
+    total = int(out["findings"])
+    assert runner.codes["scan"] == 1 and total >= 3 and out["errors"] == "1"  # every finding still counts
+    sarif = json.loads((repo / "openness-policy.sarif").read_text())
+    assert [r["level"] for r in sarif["runs"][0]["results"]] == ["error"]
+    assert sarif["runs"][0]["properties"]["omitted"] == total - 1
+    text = f"lists the 1 most severe of {total:,} findings"
+    assert text in runner.summary.read_text() and f"::notice title=openness-policy::The SARIF report {text}" in runner.stdout["scan"]
+    (tmp_path / "bad").mkdir()
+    bad = Runner(repo, tmp_path / "bad", "push", {"before": "0" * 40}, {"sarif-max-results": "lots"})
+    bad.run(preset={"install": installed})
+    assert bad.codes["scan"] == 2 and "--sarif-max-results" in bad.stdout["scan"]
 
 
 def test_harness_text_from_a_manifest_cannot_run_workflow_commands(installed, pr_repo, tmp_path):

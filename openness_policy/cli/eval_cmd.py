@@ -39,10 +39,13 @@ from openness_policy.limits import MAX_FILE_BYTES
 @click.option("--jobs", "-j", default="auto", metavar="N|auto", callback=lambda c, p, v: _jobs(v),
               help="Worker processes for a full run: auto (the default: one per CPU when there are enough "
                    "files) or a number; 1 judges in this process only. The output is the same either way.")
+@click.option("--sarif-max-results", type=click.IntRange(min=0), default=0, metavar="N",
+              help="SARIF outputs list at most N results, the most severe first (0, the default: all); the run "
+                   "notes how many were left out. GitHub code scanning rejects more than 25,000 per run.")
 @click.option("--exit-zero", is_flag=True,
               help="Exit 0 even when findings reach --fail-on (usage and configuration errors still exit 2).")
 def eval_command(paths, policies, templates, formats, outputs, fail_on, today, max_file_size, color, diff_base,
-                 only_new, policy_from, baseline_file, write_baseline, jobs, exit_zero) -> int:
+                 only_new, policy_from, baseline_file, write_baseline, jobs, sarif_max_results, exit_zero) -> int:
     """Check manifests in PATHS (default: the current directory) against policies.
 
     Directories are walked like a repository (honouring .gitignore in a git work tree). With no
@@ -62,15 +65,25 @@ def eval_command(paths, policies, templates, formats, outputs, fail_on, today, m
     opts = Options(paths=list(paths) or ["."], policies=list(policies), templates=list(templates),
                    fail_on=fail_on, today=today, max_bytes=max_file_size, diff_base=diff_base, only_new=only_new,
                    policy_from=policy_from or "base", baseline=baseline_file, write_baseline=write_baseline,
-                   jobs=jobs)
+                   jobs=jobs, sarif_max_results=sarif_max_results)
     from openness_policy import streaming
 
     if streaming.streamable(opts, [o.format for o in plan_], registry.reporters):  # SARIF only: streamed
         summary = streaming.run(opts, registry, Path.cwd(), [o.file for o in plan_])
+        _left_out(plan_, summary.findings, sarif_max_results)
         return 1 if summary.failing and not exit_zero else 0
     report = run(opts, registry, Path.cwd())
-    write(plan_, report, registry.reporters, color)
+    write(plan_, report, registry.reporters, color, {"max_results": sarif_max_results})
+    _left_out(plan_, len(report.findings), sarif_max_results)
     return 1 if report.failing() and not exit_zero else 0
+
+
+def _left_out(plan_: list, results: int, limit: int) -> None:
+    """Say on standard error when SARIF outputs were cut to ``--sarif-max-results``."""
+    if 0 < limit < results and any(o.format == "sarif" for o in plan_):
+        from openness_policy.reporters.sarif_limit import message
+
+        click.echo(f"note: {message(results, limit)}", err=True)
 
 
 def _jobs(value: str) -> int | None:

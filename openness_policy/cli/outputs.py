@@ -38,15 +38,18 @@ def plan(formats: tuple[str, ...], outputs: tuple[str, ...], known: dict[str, An
     return result
 
 
-def write(outputs: list[Output], report: Any, reporters: dict[str, Any], color: bool | None) -> None:
+def write(outputs: list[Output], report: Any, reporters: dict[str, Any], color: bool | None,
+          options: dict[str, Any] | None = None) -> None:
+    """Render and write each output. ``options``: keyword arguments for the reporters whose ``render``
+    takes them (e.g. ``max_results`` for SARIF); the others are not given them."""
     for o in outputs:
         reporter = reporters[o.format]
         if o.file is None:
             use_color = sys.stdout.isatty() if color is None else color
-            text = _render(reporter, report, use_color)
+            text = _render(reporter, report, use_color, options or {})
             click.echo(text, nl=not text.endswith("\n"))
         else:
-            text = _render(reporter, report, False)
+            text = _render(reporter, report, False, options or {})
             try:
                 Path(o.file).parent.mkdir(parents=True, exist_ok=True)
                 Path(o.file).write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
@@ -54,10 +57,22 @@ def write(outputs: list[Output], report: Any, reporters: dict[str, Any], color: 
                 raise UserError(f"{o.file}: cannot write output: {exc.strerror}") from None
 
 
-def _render(reporter: Any, report: Any, color: bool) -> str:
+def _render(reporter: Any, report: Any, color: bool, options: dict[str, Any]) -> str:
+    kwargs = {k: v for k, v in options.items() if _takes(reporter.render, k)}
     if color:
         try:
-            return reporter.render(report, color=True)
+            return reporter.render(report, color=True, **kwargs)
         except TypeError:
             pass
-    return reporter.render(report)
+    return reporter.render(report, **kwargs)
+
+
+def _takes(render: Any, name: str) -> bool:
+    import inspect
+
+    try:
+        params = inspect.signature(render).parameters
+    except (TypeError, ValueError):
+        return False
+    p = params.get(name)
+    return p is not None and p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD)

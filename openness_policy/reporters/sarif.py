@@ -10,6 +10,7 @@
 - Suppressed findings are left out by default: GitHub ignores ``suppressions`` and would open alerts
   for them. ``render(report, include_suppressed=True)`` adds them with ``suppressions`` for consumers
   that honour it. ``category`` sets ``automationDetails.id`` (default ``openness-policy/``).
+- ``max_results`` keeps the most severe N results (GitHub rejects a run with more than 25,000): ``sarif_limit``.
 - Deterministic: sorted, no timestamps, no absolute paths; ASCII-only JSON.
 """
 from __future__ import annotations
@@ -170,32 +171,54 @@ def sarif_document(rules: dict[str, RuleInfo], results: list[Any], *, notices: l
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 
 
+def _capped(found: list[tuple[tuple, Finding]], max_results: int) -> tuple[list[tuple[tuple, Finding]], Any]:
+    """``found`` cut to the ``max_results`` most severe (see ``sarif_limit``), and the cap (None: all kept)."""
+    from openness_policy.reporters.sarif_limit import cap_for
+
+    cap = cap_for((level_of(f) for _key, f in found), max_results)
+    return (found, None) if cap is None else ([(k, f) for k, f in found if cap.keep(level_of(f))], cap)
+
+
 def report_to_sarif(report: Report, *, include_suppressed: bool = False,
-                    category: str = TOOL_NAME) -> dict[str, Any]:
+                    category: str = TOOL_NAME, max_results: int = 0) -> dict[str, Any]:
     found = keyed([*report.findings, *(report.suppressed if include_suppressed else [])])
     rules: dict[str, RuleInfo] = dict(report.rules)
     for _key, f in found:
         rules.setdefault(f.rule.id, f.rule)
+    found, cap = _capped(found, max_results)
     index = {rid: i for i, rid in enumerate(sorted(rules))}
     results = [_result(f, index[f.rule.id], key[-1]) for key, f in found]
-    return sarif_document(rules, results, notices=report.notices, models=len(report.models), files=report.files,
-                          suppressed=len(report.suppressed), version=tool_version(report), category=category)
+    doc = sarif_document(rules, results, notices=report.notices, models=len(report.models), files=report.files,
+                         suppressed=len(report.suppressed), version=tool_version(report), category=category)
+    if cap is not None:
+        from openness_policy.reporters.sarif_limit import mark_omitted
+
+        mark_omitted(doc, cap.total, max_results)
+    return doc
 
 
-def render(report: Report, *, include_suppressed: bool = False, category: str = TOOL_NAME) -> str:
-    """``json_text.dumps(report_to_sarif(...))``, with each result's text made by ``sarif_text``."""
+def render(report: Report, *, include_suppressed: bool = False, category: str = TOOL_NAME,
+           max_results: int = 0) -> str:
+    """``json_text.dumps(report_to_sarif(...))``, with each result's text made by ``sarif_text``.
+    ``max_results`` (0: no limit): keep the most severe, see ``sarif_limit``."""
     from openness_policy.reporters.sarif_text import SENTINEL, around, body_fields, join, result_head
 
     found = keyed([*report.findings, *(report.suppressed if include_suppressed else [])])
     rules: dict[str, RuleInfo] = dict(report.rules)
     for _key, f in found:
         rules.setdefault(f.rule.id, f.rule)
+    found, cap = _capped(found, max_results)
     meta: dict[str, Any] = dict(notices=report.notices, models=len(report.models), files=report.files,
                                 suppressed=len(report.suppressed), version=tool_version(report), category=category)
     if not found:
         return json_text.dumps(sarif_document(rules, [], **meta)) + "\n"
     index = {rid: i for i, rid in enumerate(sorted(rules))}
-    head, tail = around(sarif_document(rules, [SENTINEL], **meta))
+    doc = sarif_document(rules, [SENTINEL], **meta)
+    if cap is not None:
+        from openness_policy.reporters.sarif_limit import mark_omitted
+
+        mark_omitted(doc, cap.total, max_results)
+    head, tail = around(doc)
     heads = {rid: result_head(rid, i) for rid, i in index.items()}
     texts = (heads[f.rule.id] + body_fields(f, key[-1]) for key, f in found)
     return "".join(join(head, texts, tail, ""))

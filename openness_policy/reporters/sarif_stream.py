@@ -18,7 +18,7 @@ from typing import IO, Any, Iterator
 from openness_policy.findings import Finding
 from openness_policy.reporters import json_text
 from openness_policy.reporters.sarif import keyed, sarif_document
-from openness_policy.reporters.sarif_text import RESULT_INDENT, SENTINEL, around, body_fields, result_head
+from openness_policy.reporters.sarif_text import RESULT_INDENT, SENTINEL, around, body_fields, level_in, result_head
 
 
 @dataclass
@@ -195,19 +195,32 @@ class Spool:
         return _merge(self._spooled(), late)
 
     def write(self, out: IO[str], rules: dict[str, Any], *, extra: list[Finding], notices: list[str], models: int,
-              files: int, suppressed: int, version: str) -> None:
-        """Write the SARIF log; ``rules`` must already hold every rule a result refers to."""
+              files: int, suppressed: int, version: str, max_results: int = 0, results: int | None = None) -> None:
+        """Write the SARIF log; ``rules`` must already hold every rule a result refers to. ``max_results``
+        (0: no limit): keep the most severe, see ``sarif_limit``; ``results``: how many there are, when known
+        (the spool is then read once more only when they are too many)."""
         from itertools import chain
 
         index = {rid: i for i, rid in enumerate(sorted(rules))}
         meta: dict[str, Any] = dict(notices=notices, models=models, files=files, suppressed=suppressed, version=version)
-        head, tail = around(sarif_document(rules, [SENTINEL], **meta))
+        document = sarif_document(rules, [SENTINEL], **meta)
+        cap = None
+        if max_results > 0 and (results is None or results > max_results):
+            from openness_policy.reporters.sarif_limit import cap_for, mark_omitted
+
+            cap = cap_for((level_in(t) for _ids, texts in self.batches(extra) for t in texts), max_results)
+            if cap is not None:
+                mark_omitted(document, cap.total, max_results)
+        head, tail = around(document)
         empty = json_text.dumps(sarif_document(rules, [], **meta)) + "\n"
         first = {rid: result_head(rid, i) for rid, i in index.items()}  # a result's text up to its body_fields
         after = {rid: "," + RESULT_INDENT + text for rid, text in first.items()}  # the same after another result
         chunk: list[str] = []  # as sarif_text.join(head, texts, tail, empty) gives
         started = False
         for rule_ids, texts in self.batches(extra):
+            if cap is not None:
+                kept = [i for i, text in enumerate(texts) if cap.keep(level_in(text))]
+                rule_ids, texts = [rule_ids[i] for i in kept], [texts[i] for i in kept]
             if not rule_ids:
                 continue
             if not started:

@@ -138,6 +138,12 @@ def body_fields(f: Finding, fingerprint: str) -> str:
     return text + _END
 
 
+def level_in(text: str) -> str:
+    """The level of a result from its :func:`body_fields` text, which starts with it."""
+    start = len(_LEVEL) + 1
+    return text[start:text.index('"', start)]
+
+
 def result_head(rule_id: str, index: int) -> str:
     """A whole result's text up to its :func:`body_fields`: ``ruleId`` and ``ruleIndex`` come first, as in the reporter."""
     return "{" + I1 + '"ruleId": ' + _quote(rule_id) + "," + I1 + '"ruleIndex": ' + str(index) + ","
