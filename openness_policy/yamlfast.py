@@ -26,22 +26,32 @@ from openness_policy.limits import MAX_DEPTH, MAX_NODES
 # (Written as the characters left out rather than "not the ones let in": a negated class over the
 # whole of Unicode takes ~5 ms to compile, paid by every run; tests/test_yamlfast.py checks both agree.)
 _OUTSIDE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
-# Plain scalar: starts with a word character or one of `./(~+`, or `-` and a digit or dot; no comment,
-# flow indicator or `: `; may end in spaces (stripped by the caller).
-_PLAIN = r"(?:[A-Za-z0-9_./(~+]|-(?=[0-9.]))[^\n#:\[\]{},]*(?::[^ \n#:\[\]{},][^\n#:\[\]{},]*)*"
+# Plain scalar in block context: starts with a word character or one of `./(~+`, or `-` and a digit or
+# dot; no `#` and no `: `; commas and brackets are text here (`Wikipedia (English, 2025-01 dump)`); may
+# end in spaces (stripped by the caller).
+_PLAIN = r"(?:[A-Za-z0-9_./(~+]|-(?=[0-9.]))[^\n#:]*(?::[^ \n#:][^\n#:]*)*"
 # One line: indentation, `- `, `key: `, then a value (single-quoted with '' for a quote, double-quoted
-# without escapes, an empty flow mapping or sequence, or plain); else a comment line; else anything
+# without escapes, a flow mapping or sequence on this line (read by _flow), or plain); else a comment line; else anything
 # (`bad`). Each run of spaces is followed by (?![ ]) and the plain scalar is matched atomically (a
 # look-ahead and a back-reference), so a line that does not fit fails in linear time.
 _LINE = re.compile(r"""
     ^(?P<ind>[ ]*)(?![ ])
     (?:(?P<dash>-)(?=[ \n]|\Z)[ ]*(?![ ]))?
     (?:(?P<key>[A-Za-z_][A-Za-z0-9_-]{0,200}):(?=[ \n]|\Z)[ ]*(?![ ]))?
-    (?P<val>'[^'\n]*(?:''[^'\n]*)*'|"[^"\\\n]*"|\{[ ]*\}|\[[ ]*\]|(?=(?P<plain>""" + _PLAIN + r"""))(?P=plain))?
+    (?P<val>'[^'\n]*(?:''[^'\n]*)*'|"[^"\\\n]*"|\{[^\n]*\}|\[[^\n]*\]|(?=(?P<plain>""" + _PLAIN + r"""))(?P=plain))?
     [ ]*(?![ ])(?:\n|\Z)
   | [ ]*(?![ ])\#[^\n]*(?:\n|\Z)
   | (?P<bad>[^\n]*\n?)
     """, re.M | re.X)
+# One token of a one-line flow collection, after any spaces: a bracket, a comma, `key: ` (a plain word and
+# at least one space), or a scalar: quoted as in block values, or plain without `#`, `:`, `?`, quotes,
+# commas or brackets (libyaml ends a flow plain scalar at `?`, and reads `[builtin:osaid-1.0]` otherwise
+# than YAML 1.2 does: both are left to it).
+_FLOW_TOKEN = re.compile(r"""[ ]*(?:
+    (?P<open>[\[{]) | (?P<close>[\]}]) | (?P<comma>,)
+  | (?P<key>[A-Za-z_][A-Za-z0-9_-]{0,200}):[ ]+
+  | (?P<sq>'[^'\n]*(?:''[^'\n]*)*') | (?P<dq>"[^"\\\n]*")
+  | (?P<plain>(?:[A-Za-z0-9_./(~+]|-(?=[0-9.]))[^\n#:?\[\]{},'"]*))""", re.X)
 _MISSING = object()
 _WORDS: set[str] = set()  # keys known to be read as their own text
 
@@ -135,8 +145,14 @@ def _parse(text: str, plain: Callable[[str], Any], cache: dict[str, Any]) -> tup
                 if val is None:
                     pending_item = True
                     continue
-                marks[item] = (lineno, m.start("val") - m.start() + 1)
-                cur.append(_value(val, plain, cache, len(stack)))
+                at = m.start("val") - m.start()
+                marks[item] = (lineno, at + 1)
+                if val[0] == "{" or val[0] == "[":
+                    value, count = _flow(val, lineno, at, item, marks, plain, cache, len(stack))
+                    cur.append(value)
+                    nodes += count
+                    continue
+                cur.append(_value(val, plain, cache))
                 nodes += 1
                 continue
             key_col = m.start("key") - m.start()  # `- key: ...`: a mapping starts at the key
@@ -163,8 +179,12 @@ def _parse(text: str, plain: Callable[[str], Any], cache: dict[str, Any]) -> tup
         elif val[0] == "'":
             cur[key] = val[1:-1].replace("''", "'") if "''" in val else val[1:-1]
             nodes += 1
+        elif val[0] == "{" or val[0] == "[":
+            cur[key], count = _flow(val, lineno, m.start("val") - m.start(), path + (key,), marks, plain, cache,
+                                    len(stack))
+            nodes += count
         else:
-            cur[key] = _value(val, plain, cache, len(stack))
+            cur[key] = _value(val, plain, cache)
             nodes += 1
     if not stack or pending_item:
         raise _Outside  # no mapping at all, or an empty last item
@@ -181,16 +201,100 @@ def _plain(text: str, plain: Callable[[str], Any], cache: dict[str, Any]) -> Any
     return plain(text) if value is _MISSING else value
 
 
-def _value(val: str, plain: Callable[[str], Any], cache: dict[str, Any], depth: int) -> Any:
+def _value(val: str, plain: Callable[[str], Any], cache: dict[str, Any]) -> Any:
+    """A scalar value: quoted or plain (flow collections go to :func:`_flow`)."""
     first = val[0]
     if first == "'":
         return val[1:-1].replace("''", "'")
     if first == '"':
         return val[1:-1]
-    if first == "{" or first == "[":
-        if depth >= MAX_DEPTH:
-            raise _Outside
-        return {} if first == "{" else []
     text = val.rstrip(" ")
     value = cache.get(text, _MISSING)
     return plain(text) if value is _MISSING else value
+
+
+def _flow(text: str, lineno: int, at: int, path: tuple, marks: dict, plain: Callable[[str], Any],
+          cache: dict[str, Any], depth: int) -> tuple[Any, int]:
+    """A flow mapping or sequence written on one line (``{license: MIT}``, ``[a, 'b', {c: d}]``) at column
+    ``at`` (0-based) of line ``lineno``, as ``(value, nodes)``; its own position is marked by the caller.
+    Keys are plain words read as themselves, without duplicates; values are scalars as :data:`_FLOW_TOKEN`
+    reads them, or flow collections. Anything else (``{a}``, ``[a: b]``, a trailing comma, an empty entry,
+    more text after the closing bracket) raises :class:`_Outside`."""
+    # Open collections, innermost last: [value, path, is a mapping, state, pending key]. State: 0 just
+    # opened, 1 after an entry (a comma or the end may follow), 2 after a comma, 3 after a key.
+    stack: list[list[Any]] = []
+    root: Any = None
+    nodes = pos = 0
+    end = len(text)
+    while pos < end:
+        m = _FLOW_TOKEN.match(text, pos)
+        if m is None:
+            raise _Outside
+        pos = m.end()
+        kind = m.lastgroup
+        if kind == "close":
+            if not stack:
+                raise _Outside
+            top = stack[-1]
+            if top[3] not in (0, 1) or (m.group("close") == "}") != top[2]:
+                raise _Outside
+            stack.pop()
+            if not stack:
+                if text[pos:].strip(" "):
+                    raise _Outside  # more after the closing bracket
+                return root, nodes
+            stack[-1][3] = 1
+            continue
+        if kind == "comma":
+            if not stack or stack[-1][3] != 1:
+                raise _Outside
+            stack[-1][3] = 2
+            continue
+        if kind == "key":
+            if not stack or not stack[-1][2] or stack[-1][3] not in (0, 2):
+                raise _Outside
+            top = stack[-1]
+            key = m.group("key")
+            if key not in _WORDS:
+                as_read = _plain(key, plain, cache)
+                if type(as_read) is not str or as_read != key:
+                    raise _Outside
+            if key in top[0]:
+                raise _Outside  # a duplicate key: libyaml's reading reports it
+            marks[top[1] + (key,)] = (lineno, at + m.start("key") + 1)
+            top[3], top[4] = 3, key
+            nodes += 1
+            continue
+        start = m.start(kind)
+        if kind == "open":
+            if depth + len(stack) >= MAX_DEPTH:
+                raise _Outside
+            value: Any = {} if m.group("open") == "{" else []
+        elif kind == "plain":
+            value = _plain(m.group("plain").rstrip(" "), plain, cache)
+        elif kind == "sq":
+            value = m.group("sq")[1:-1].replace("''", "'")
+        else:
+            value = m.group("dq")[1:-1]
+        nodes += 1
+        if not stack:  # the collection itself
+            if kind != "open" or start != 0:
+                raise _Outside
+            root, inner = value, path
+        else:
+            top = stack[-1]
+            if top[2]:
+                if top[3] != 3:
+                    raise _Outside  # a value without a key
+                top[0][top[4]] = value
+                inner = top[1] + (top[4],)
+            else:
+                if top[3] not in (0, 2):
+                    raise _Outside
+                inner = top[1] + (len(top[0]),)
+                marks[inner] = (lineno, at + start + 1)
+                top[0].append(value)
+            top[3] = 1
+        if kind == "open":
+            stack.append([value, inner, type(value) is dict, 0, None])
+    raise _Outside  # the line ended inside a collection

@@ -5,6 +5,7 @@ YAML file of the checkout, on front matter, on hand-written edge cases and on ra
 from __future__ import annotations
 
 import random
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -148,6 +149,29 @@ def test_the_subset_is_read_as_libyaml_reads_it():
     assert fast["release"]["empty"] is None and fast["release"]["components"][2]["license"] is None
 
 
+FLOW_CASES = [
+    "a: [x]\n", "a: {x: 1}\n", "a: {license: MIT}\nb: [one, 'two', \"three\"]\n", "a: {x: [1, 2.5, true, ~, null]}\n",
+    "a:\n  - {x: 1, y: [a, {b: c}]}\n  - [ ]\n  - [[x], {}]\n", "a: { x: 1 ,y: 2 }\n", "a: [x,y]\n", "a: [x , y]\n",
+    "a: [x,]\n", "a: [,x]\n", "a: [x,,y]\n", "a: {x}\n", "a: {x: }\n", "a: {x:1}\n", "a: {x: 1, x: 2}\n", "a: {true: 1}\n",
+    "a: {1: x}\n", "a: {\"x\": 1}\n", "a: ['x, y', \"[z]\"]\n", "a: ['it''s']\n", "a: [x y z]\n", "a: [x #y]\n",
+    "a: [x] # c\n", "a: [x] y\n", "a: [x]]\n", "a: [[x]\n", "a: {x: [y}]\n", "a: [builtin:osaid-1.0]\n",
+    "a: [http://x.y/z]\n", "a: [-1, -x, -.5, - x]\n", "a: [&x 1, *x]\n", "a: [!!str 1]\n", "a: [? x]\n", "a: [x: 1]\n",
+    "a: [x]\n  b: 1\n", "a: {b: {c: {d: [e]}}}\n", "- [x]\n", "[x]\n", "{a: 1}\n", "a: [ x ]  \n", "a: {x: 'y' }\n",
+    "a: [2024-01-01, 12:30, 0x1F, .inf, yes, No]\n", "a: [x\u00e9, '\u00e9']\n", "a: [(x), ./p, _u, ~x, +1]\n",
+]
+
+
+@pytest.mark.parametrize("text", FLOW_CASES)
+def test_one_line_flow_collections_are_read_as_libyaml_reads_them_or_left_to_it(text):
+    check(text)
+
+
+def test_the_flow_mappings_people_write_take_the_fast_way():
+    for text in ("components:\n  model-card: {license: CC-BY-4.0}\n  weights: {}\n",
+                 "rules:\n  - id: x\n    when: {labels: {stage: production}}\n    require: {forbid: [a, b-c]}\n"):
+        assert check(text), text
+
+
 @pytest.mark.parametrize("text", EDGE_CASES)
 def test_edge_cases_are_read_as_libyaml_reads_them_or_left_to_it(text):
     check(text)
@@ -158,7 +182,7 @@ def test_text_beyond_ascii_is_read_with_positions_counted_in_characters():
 
 
 def test_outside_the_subset_is_left_to_libyaml():
-    for text in ("a: [x]\n", "a: &x 1\n", "a: |\n  t\n", "a: 1\na: 2\n", "a: x #c\n", "a:\n- x\n",
+    for text in ("a: [x:y]\n", "a: {x}\n", "a: [x, ]\n", "a: {x: }\n", "a: {x: 1} # c\n", "a: {x: [1]\n", "a: &x 1\n", "a: |\n  t\n", "a: 1\na: 2\n", "a: x #c\n", "a:\n- x\n",
                  "a:\tx\n", "a: x\u2028y\n", "true: 1\n", "a: plain\n  continued\n", "a:\n  -\n", "- a\n", "a: \"\\n\"\n", "a: x\x85\n", "a: \ufeffx\n"):
         assert _fast(text) is None, text
 
@@ -204,7 +228,8 @@ def test_a_long_line_that_does_not_fit_is_refused_in_linear_time(line):
 
 
 _SCALARS = ["x", "two words", "'quoted'", "'it''s'", '"double"', "''", '""', "1", "+2", "-2", "-.5", "1.5", "1e3", "0x1F", "true",
-            "False", "null", "~", "{}", "[ ]", "2024-01-01", "http://a.b/c:d", "a:b", "(x)", "./p", "_u", ".5", "x  "]
+            "False", "null", "~", "{}", "[ ]", "2024-01-01", "http://a.b/c:d", "a:b", "(x)", "./p", "_u", ".5", "x  ",
+            "Wikipedia (English, 2025-01 dump)", "x [y]", "x{y}", "x ,"]
 
 
 def _emit(rng: random.Random, value: Any, indent: int, out: list[str], prefix: str) -> None:
@@ -215,7 +240,9 @@ def _emit(rng: random.Random, value: Any, indent: int, out: list[str], prefix: s
         for key, item in value.items():
             lead = prefix if first else " " * indent
             first = False
-            if isinstance(item, (dict, list)) and item:
+            if isinstance(item, (dict, list)) and item and rng.random() < 0.3:
+                out.append(f"{lead}{key}: {_flow_text(rng, item)}")
+            elif isinstance(item, (dict, list)) and item:
                 out.append(f"{lead}{key}:")
                 _emit(rng, item, indent + step, out, " " * (indent + step))
             else:
@@ -235,6 +262,25 @@ def _emit(rng: random.Random, value: Any, indent: int, out: list[str], prefix: s
             out.append(" " * indent + "- " + str(item))
 
 
+def _flow_text(rng: random.Random, value: Any) -> str:
+    """``value`` as a one-line flow collection, spaced at random (empty scalars become ``x``)."""
+    def gap() -> str:
+        return " " * rng.choice((0, 0, 1, 2))
+
+    def scalar(v: Any) -> str:  # text that ends a plain scalar in flow context would be left to libyaml
+        v = str(v or "x")
+        return "x" if v not in ("{}", "[ ]") and any(ch in v for ch in ",[]{}:?") else v
+
+    if isinstance(value, dict):
+        inner = ("," + gap()).join(f"{gap()}{k}: {_flow_text(rng, v) if isinstance(v, (dict, list)) else scalar(v)}"
+                                   for k, v in value.items())
+        return "{" + inner + gap() + "}"
+    if isinstance(value, list):
+        return "[" + ("," + gap()).join(gap() + (_flow_text(rng, v) if isinstance(v, (dict, list)) else scalar(v))
+                                        for v in value) + gap() + "]"
+    return str(value)
+
+
 def _tree(rng: random.Random, depth: int) -> Any:
     if depth > 3 or rng.random() < 0.35:
         return rng.choice(_SCALARS + [""])
@@ -246,13 +292,16 @@ def _tree(rng: random.Random, depth: int) -> Any:
 
 def test_generated_documents_are_read_as_libyaml_reads_them():
     rng = random.Random(6)
-    read = 0
+    read = flow = 0
     for _ in range(1500):
         root = {f"r{i}": _tree(rng, 1) for i in range(rng.randint(1, 4))}
         out: list[str] = []
         _emit(rng, root, 0, out, "")
-        read += check("\n".join(out) + rng.choice(["\n", "", "\n\n# end\n"]))
-    assert read > 1200  # nearly all of them are in the subset
+        text = "\n".join(out) + rng.choice(["\n", "", "\n\n# end\n"])
+        fast = check(text)
+        read += fast
+        flow += fast and re.search(r"[{\[] *[^ }\]]", text) is not None  # a flow collection with entries
+    assert read > 1400 and flow > 1000  # nearly all of them are in the subset, flow collections included
 
 
 def test_the_characters_left_to_libyaml_are_exactly_those_outside_what_it_reads_as_text():
