@@ -6,6 +6,7 @@ folder (``$OPENNESS_POLICY_CACHE_DIR``, else ``$XDG_CACHE_HOME/openness-policy``
 ``~/.cache/openness-policy``), keyed by the file's path, size, modification time and the tool version,
 so an edited or upgraded file is parsed again; :func:`load_data` adds the size and modification time of
 the parser's own source files to the key (the built-in policy templates, read by our own YAML reader).
+:func:`load_text_data` keys a repository's own files (policy files) by their content instead.
 Nothing is downloaded and nothing else is stored. A cache that cannot be read or written is ignored;
 ``OPENNESS_POLICY_NO_CACHE=1`` turns it off.
 """
@@ -77,6 +78,37 @@ def load_data(path: Path, parse: Callable[[str], Any], *, kind: str = "", code: 
         pass
     data = parse(read(path))
     _store(folder, name, stamp, data)
+    return data
+
+
+def load_text_data(name: str, text: str, parse: Callable[[str], Any], *, kind: str,
+                   code: tuple[str, ...] = ()) -> Any:
+    """``parse(text)``, from the cache when this same text (by its SHA-256) was parsed before under ``name``
+    by this tool version and parser code (``code``, as in :func:`load_data`). For files read on every run
+    that are not shipped with the tool (a repository's policy files): the key is the content, not a
+    modification time, so an edit is always seen. One entry per ``name``; a new text replaces it."""
+    from openness_policy import __version__
+
+    folder = cache_dir()
+    if folder is None:
+        return parse(text)
+    stamp = f"{__version__}:{hashlib.sha256(text.encode('utf-8', 'surrogatepass')).hexdigest()}"
+    for file in code:
+        try:
+            cst = os.stat(file)
+        except OSError:
+            return parse(text)
+        stamp += f":{cst.st_size}:{cst.st_mtime_ns}"
+    entry_name = f"{kind}-{hashlib.sha256(name.encode('utf-8', 'surrogatepass')).hexdigest()[:16]}.json"
+    try:
+        with open(folder / entry_name, encoding="utf-8") as fh:
+            entry = json.load(fh)
+        if isinstance(entry, dict) and entry.get("stamp") == stamp:
+            return entry["data"]
+    except (OSError, ValueError, KeyError):
+        pass
+    data = parse(text)
+    _store(folder, entry_name, stamp, data)
     return data
 
 

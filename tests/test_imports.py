@@ -138,3 +138,29 @@ def test_declared_entry_points_are_found(tmp_path, monkeypatch):
     (tmp_path / "bundle.zip").write_bytes(b"")
     monkeypatch.setattr(sys, "path", [str(tmp_path / "bundle.zip")])  # a zip: left to importlib.metadata
     assert declares_entry_points("openness_policy")
+
+
+def test_a_second_run_over_the_demo_needs_no_ruamel(tmp_path):
+    """The demo's manifests use one-line flow mappings (`{license: MIT}`), which the line reader reads, and
+    its policy block scalars (`>-`), which it leaves to libyaml: the parsed policy is then kept in the cache
+    by its content, so a second run imports no ruamel.yaml and writes the same output."""
+    import shutil
+
+    shutil.copytree(REPO / "examples" / "demo", tmp_path / "demo")
+    (tmp_path / "demo" / ".git").mkdir()  # the repository root: the policy is found here
+    args = ["eval", "--format", "json", "--output", "{}", "."]
+    env = dict(os.environ, OPENNESS_POLICY_NO_PLUGINS="1", PYTHONPATH=str(REPO),
+               OPENNESS_POLICY_CACHE_DIR=str(tmp_path / "cache"))
+    runs = []
+    for out in ("a.json", "b.json"):
+        code = ("import json, sys\nfrom openness_policy.cli import main\n"
+                f"code = main({[a.replace('{}', str(tmp_path / out)) for a in args]!r})\n"
+                "print(json.dumps([code, sorted(sys.modules)]))\n")
+        proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path / "demo", env=env, capture_output=True,
+                              text=True, timeout=60)
+        assert proc.returncode == 0, proc.stderr
+        runs.append(set(json.loads(proc.stdout.strip().splitlines()[-1])[1]))
+    assert "ruamel.yaml" in runs[0] and "ruamel.yaml" not in runs[1]
+    report = json.loads((tmp_path / "a.json").read_text())
+    assert len(report["models"]) == 6 and report["findings"], "the demo should give findings under its policy"
+    assert (tmp_path / "a.json").read_text() == (tmp_path / "b.json").read_text()

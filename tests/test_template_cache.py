@@ -135,3 +135,61 @@ def test_a_broken_template_is_reported_every_time_and_never_cached(cache, tmp_pa
         with pytest.raises(ConfigError, match="builtin:bad"):
             L.PolicyLoader(registry, tmp_path).load_template("bad")
     assert not list(cache.glob("template-*.json"))
+
+
+# ---- a repository's own policy files: cached by their content ----
+
+POLICY = """\
+version: 1
+rules:
+  - id: prod-open
+    title: Production models are open-weights
+    description: >-
+      A long description folded
+      over two lines (a block scalar: libyaml reads it).
+    when: {labels: {stage: production}}
+    severity: error
+    require: {openness: open-weights}
+"""
+
+
+def test_a_policy_file_from_the_cache_is_what_a_fresh_parse_gives(cache, parses):
+    fresh = L._parse(POLICY, ".openness-policy.yaml")
+    _same(L._policy_doc(POLICY, ".openness-policy.yaml"), fresh)  # parsed, then stored
+    _same(L._policy_doc(POLICY, ".openness-policy.yaml"), fresh)  # from the cache
+    assert len(parses) == 2 and len(list(cache.glob("policy-*.json"))) == 1
+    dup = POLICY + "version: 1\n"  # a duplicate key is a problem the cached entry must carry
+    fresh_dup = L._parse(dup, "p.yaml")
+    assert fresh_dup.problems
+    _same(L._policy_doc(dup, "p.yaml"), fresh_dup)
+    _same(L._policy_doc(dup, "p.yaml"), fresh_dup)
+
+
+def test_an_edited_policy_is_parsed_again_whatever_its_size_or_time(cache, parses):
+    L._policy_doc(POLICY, "p.yaml")
+    edited = POLICY.replace("severity: error", "severity: notes")  # same length
+    assert len(edited) == len(POLICY)
+    assert L._policy_doc(edited, "p.yaml").data["rules"][0]["severity"] == "notes"
+    assert L._policy_doc(POLICY, "p.yaml").data["rules"][0]["severity"] == "error"
+    assert len(parses) == 3 and len(list(cache.glob("policy-*.json"))) == 1  # one entry per file name
+
+
+def test_a_broken_policy_is_reported_every_time_and_never_cached(cache, tmp_path):
+    from openness_policy.errors import ConfigError
+
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "bad.yaml").write_text("version: 1\nrules: [\n", encoding="utf-8")
+    for _ in range(2):
+        with pytest.raises(ConfigError, match="bad.yaml"):
+            L.PolicyLoader(load_registry(), tmp_path).load_file(tmp_path / "bad.yaml")
+    assert not list(cache.glob("policy-*.json"))
+
+
+def test_a_corrupt_policy_entry_is_ignored(cache, parses):
+    fresh = L._policy_doc(POLICY, "p.yaml")
+    (entry,) = cache.glob("policy-*.json")
+    entry.write_text("{not json")
+    _same(L._policy_doc(POLICY, "p.yaml"), fresh)
+    stamp = json.loads(entry.read_text())["stamp"]
+    entry.write_text(json.dumps({"stamp": stamp, "data": {"data": 1, "marks": [[1]]}}))
+    _same(L._policy_doc(POLICY, "p.yaml"), fresh)

@@ -64,7 +64,7 @@ class PolicyLoader:
         self._load_doc(lambda: _template_doc(Path(tpl.path), key), key, None)
 
     def _load_text(self, text: str, display: str, folder: Path | None) -> None:
-        self._load_doc(lambda: _parse(text, display), display, folder)
+        self._load_doc(lambda: _policy_doc(text, display), display, folder)
 
     def _load_doc(self, parse: Callable[[], Located], display: str, folder: Path | None) -> None:
         if display in self._stack:
@@ -217,7 +217,8 @@ def _read_file(path: Path) -> str:
 
 
 # The code that turns a template's text into a Located: a change to any of them invalidates the cache.
-READER_MODULES = ("openness_policy.yamlload", "openness_policy.yamlfast", "openness_policy.sourcemap")
+READER_MODULES = ("openness_policy.yamlload", "openness_policy.yamlfast", "openness_policy.yamlscalar",
+                  "openness_policy.sourcemap")
 
 
 def _template_doc(path: Path, display: str) -> Located:
@@ -233,6 +234,24 @@ def _template_doc(path: Path, display: str) -> Located:
         return _decode(raw, display)
     except (KeyError, TypeError, ValueError, AttributeError):  # a cache entry of the wrong shape: parse again
         return _parse(_read_file(path), display)
+
+
+def _policy_doc(text: str, display: str) -> Located:
+    """A policy file's text parsed, from the user's cache when this very text was parsed before by the
+    same YAML reader (keyed by content: see ``data_cache.load_text_data``). Policy files are read on every
+    run, and those written with block scalars or anchors would otherwise need libyaml's reader each time."""
+    import sys
+
+    from openness_policy.data_cache import load_text_data
+
+    if len(text) > MAX_POLICY_BYTES:
+        return _parse(text, display)  # refused there, never cached
+    code = tuple(m.__file__ for m in map(sys.modules.get, READER_MODULES) if m is not None and m.__file__)
+    raw = load_text_data(display, text, lambda t: _encode(_parse(t, display)), kind="policy", code=code)
+    try:
+        return _decode(raw, display)
+    except (KeyError, TypeError, ValueError, AttributeError):  # a cache entry of the wrong shape: parse again
+        return _parse(text, display)
 
 
 def _encode(doc: Located) -> dict[str, Any]:
