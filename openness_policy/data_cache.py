@@ -35,14 +35,19 @@ def _key(path: Path, kind: str = "", code: tuple[str, ...] = ()) -> tuple[str, s
 
     st = path.stat()
     ident = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:16]
-    stamp: str | None = f"{__version__}:{st.st_size}:{st.st_mtime_ns}"
+    stamp = _with_code(f"{__version__}:{st.st_size}:{st.st_mtime_ns}", code)
+    return f"{kind + '-' if kind else ''}{path.stem}-{ident}.json", stamp
+
+
+def _with_code(stamp: str, code: tuple[str, ...]) -> str | None:
+    """``stamp`` with the size and modification time of each parser source (None: one cannot be looked at)."""
     for file in code:
         try:
             cst = os.stat(file)
         except OSError:
-            return "", None
+            return None
         stamp += f":{cst.st_size}:{cst.st_mtime_ns}"
-    return f"{kind + '-' if kind else ''}{path.stem}-{ident}.json", stamp
+    return stamp
 
 
 def _read_utf8(path: Path) -> str:
@@ -67,18 +72,7 @@ def load_data(path: Path, parse: Callable[[str], Any], *, kind: str = "", code: 
     if folder is None:
         return parse(read(path))
     name, stamp = _key(path, kind, code)
-    if stamp is None:
-        return parse(read(path))
-    try:
-        with open(folder / name, encoding="utf-8") as fh:
-            entry = json.load(fh)
-        if isinstance(entry, dict) and entry.get("stamp") == stamp:
-            return entry["data"]
-    except (OSError, ValueError, KeyError):
-        pass
-    data = parse(read(path))
-    _store(folder, name, stamp, data)
-    return data
+    return _cached(folder, name, stamp, lambda: parse(read(path)))
 
 
 def load_text_data(name: str, text: str, parse: Callable[[str], Any], *, kind: str,
@@ -92,23 +86,24 @@ def load_text_data(name: str, text: str, parse: Callable[[str], Any], *, kind: s
     folder = cache_dir()
     if folder is None:
         return parse(text)
-    stamp = f"{__version__}:{hashlib.sha256(text.encode('utf-8', 'surrogatepass')).hexdigest()}"
-    for file in code:
-        try:
-            cst = os.stat(file)
-        except OSError:
-            return parse(text)
-        stamp += f":{cst.st_size}:{cst.st_mtime_ns}"
-    entry_name = f"{kind}-{hashlib.sha256(name.encode('utf-8', 'surrogatepass')).hexdigest()[:16]}.json"
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    entry = f"{kind}-{hashlib.sha256(name.encode('utf-8', 'surrogatepass')).hexdigest()[:16]}.json"
+    return _cached(folder, entry, _with_code(f"{__version__}:{digest}", code), lambda: parse(text))
+
+
+def _cached(folder: Path, name: str, stamp: str | None, compute: Callable[[], Any]) -> Any:
+    """The data of entry ``name`` if it carries ``stamp``, else ``compute()``, stored under that stamp."""
+    if stamp is None:
+        return compute()
     try:
-        with open(folder / entry_name, encoding="utf-8") as fh:
+        with open(folder / name, encoding="utf-8") as fh:
             entry = json.load(fh)
         if isinstance(entry, dict) and entry.get("stamp") == stamp:
             return entry["data"]
     except (OSError, ValueError, KeyError):
         pass
-    data = parse(text)
-    _store(folder, entry_name, stamp, data)
+    data = compute()
+    _store(folder, name, stamp, data)
     return data
 
 

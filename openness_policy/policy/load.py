@@ -224,34 +224,36 @@ READER_MODULES = ("openness_policy.yamlload", "openness_policy.yamlfast", "openn
 def _template_doc(path: Path, display: str) -> Located:
     """A shipped template parsed, from the user's cache when neither the file nor the YAML reader has
     changed since (:mod:`openness_policy.data_cache`): its data, positions and problems as JSON."""
-    import sys
-
     from openness_policy.data_cache import load_data
 
-    code = tuple(m.__file__ for m in map(sys.modules.get, READER_MODULES) if m is not None and m.__file__)
-    raw = load_data(path, lambda text: _encode(_parse(text, display)), kind="template", code=code, read=_read_file)
-    try:
-        return _decode(raw, display)
-    except (KeyError, TypeError, ValueError, AttributeError):  # a cache entry of the wrong shape: parse again
-        return _parse(_read_file(path), display)
+    raw = load_data(path, lambda text: _encode(_parse(text, display)), kind="template", code=_reader_code(),
+                    read=_read_file)
+    return _decoded(raw, display, lambda: _parse(_read_file(path), display))
 
 
 def _policy_doc(text: str, display: str) -> Located:
     """A policy file's text parsed, from the user's cache when this very text was parsed before by the
     same YAML reader (keyed by content: see ``data_cache.load_text_data``). Policy files are read on every
     run, and those written with block scalars or anchors would otherwise need libyaml's reader each time."""
-    import sys
-
     from openness_policy.data_cache import load_text_data
 
     if len(text) > MAX_POLICY_BYTES:
         return _parse(text, display)  # refused there, never cached
-    code = tuple(m.__file__ for m in map(sys.modules.get, READER_MODULES) if m is not None and m.__file__)
-    raw = load_text_data(display, text, lambda t: _encode(_parse(t, display)), kind="policy", code=code)
+    raw = load_text_data(display, text, lambda t: _encode(_parse(t, display)), kind="policy", code=_reader_code())
+    return _decoded(raw, display, lambda: _parse(text, display))
+
+
+def _reader_code() -> tuple[str, ...]:
+    import sys
+
+    return tuple(m.__file__ for m in map(sys.modules.get, READER_MODULES) if m is not None and m.__file__)
+
+
+def _decoded(raw: Any, display: str, parse_again: Callable[[], Located]) -> Located:
     try:
         return _decode(raw, display)
     except (KeyError, TypeError, ValueError, AttributeError):  # a cache entry of the wrong shape: parse again
-        return _parse(text, display)
+        return parse_again()
 
 
 def _encode(doc: Located) -> dict[str, Any]:
