@@ -14,11 +14,10 @@ every schema, corpus file and generated instance.
 """
 from __future__ import annotations
 
-import numbers
 import re
 from typing import Any, Callable
 
-Pred = Callable[[Any], bool]
+from openness_policy.schema_values import Pred, enum_pred, is_number, type_pred, unique
 
 ANNOTATIONS = frozenset({
     "$schema", "$id", "$comment", "$anchor", "title", "description", "default", "examples", "format",
@@ -31,87 +30,11 @@ class Unsupported(Exception):
     """The schema uses something this compiler does not handle; use jsonschema alone."""
 
 
-def _is_integer(x: Any) -> bool:
-    if isinstance(x, bool):
-        return False
-    return isinstance(x, int) or (isinstance(x, float) and x.is_integer())
-
-
-def _is_number(x: Any) -> bool:
-    return isinstance(x, (int, float, numbers.Number)) and not isinstance(x, bool)
-
-
-TYPES: dict[str, Pred] = {
-    "object": lambda x: isinstance(x, dict),
-    "array": lambda x: isinstance(x, list),
-    "string": lambda x: isinstance(x, str),
-    "integer": _is_integer,
-    "number": _is_number,
-    "boolean": lambda x: isinstance(x, bool),
-    "null": lambda x: x is None,
-}
-_SIMPLE = {"object": dict, "array": list, "string": str, "boolean": bool}
-
-
-def _unbool(x: Any) -> Any:
-    return ("bool", x) if isinstance(x, bool) else x
-
-
-def equal(a: Any, b: Any) -> bool:
-    """JSON equality as jsonschema computes it: ``True`` is not ``1``, ``1`` is ``1.0``."""
-    if a is b:
-        return True
-    if isinstance(a, str) or isinstance(b, str):
-        return a == b
-    if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(equal(i, j) for i, j in zip(a, b))
-    if isinstance(a, dict) and isinstance(b, dict):
-        return len(a) == len(b) and all(k in b and equal(v, b[k]) for k, v in a.items())
-    return _unbool(a) == _unbool(b)
-
-
-def unique(items: list) -> bool:
-    """jsonschema's ``uniq``, step for step (sorted neighbours, else every pair)."""
-    marker_true, marker_false = object(), object()
-
-    def unbool(x: Any) -> Any:
-        return marker_true if x is True else marker_false if x is False else x
-
-    try:
-        ordered = sorted(unbool(i) for i in items)
-        return not any(equal(i, j) for i, j in zip(ordered, ordered[1:]))
-    except (NotImplementedError, TypeError):
-        seen: list = []
-        for e in items:
-            e = unbool(e)
-            if any(equal(i, e) for i in seen):
-                return False
-            seen.append(e)
-        return True
-
-
 def _type_pred(types: Any) -> Pred:
-    names = [types] if isinstance(types, str) else list(types)
-    if any(n not in TYPES for n in names):
+    pred = type_pred(types)
+    if pred is None:
         raise Unsupported(f"type {types!r}")
-    if len(names) == 1 and names[0] in _SIMPLE and names[0] != "boolean":
-        cls = _SIMPLE[names[0]]
-        return lambda x: isinstance(x, cls)
-    if set(names) <= {"object", "array", "string", "null"}:  # e.g. ["string", "null"]: one isinstance
-        classes = tuple(_SIMPLE[n] for n in names if n != "null")
-        if "null" in names:
-            return lambda x: x is None or isinstance(x, classes)
-        return lambda x: isinstance(x, classes)
-    preds = [TYPES[n] for n in names]
-    return lambda x: any(p(x) for p in preds)
-
-
-def _enum_pred(values: list) -> Pred:
-    strings = frozenset(v for v in values if isinstance(v, str))
-    others = [v for v in values if not isinstance(v, str)]
-    if not others:
-        return lambda x: isinstance(x, str) and x in strings
-    return lambda x: (isinstance(x, str) and x in strings) or any(equal(x, v) for v in others)
+    return pred
 
 
 class _Compiler:
@@ -187,10 +110,10 @@ class _Compiler:
         return _type_pred(value)
 
     def k_enum(self, value: list, schema: dict) -> Pred:
-        return _enum_pred(value)
+        return enum_pred(value)
 
     def k_const(self, value: Any, schema: dict) -> Pred:
-        return _enum_pred([value])
+        return enum_pred([value])
 
     def k_properties(self, value: dict, schema: dict) -> Pred:
         props = [(k, self.node(s)) for k, s in value.items()]
@@ -281,9 +204,9 @@ class _Compiler:
         return lambda x: not isinstance(x, str) or rx.search(x) is not None
 
     def _bound(self, value: Any, op: Callable[[Any, Any], bool]) -> Pred:
-        if not _is_number(value):
+        if not is_number(value):
             raise Unsupported("numeric bound is not a number")
-        return lambda x: not _is_number(x) or op(x, value)
+        return lambda x: not is_number(x) or op(x, value)
 
     def k_minimum(self, value: Any, schema: dict) -> Pred:
         return self._bound(value, lambda x, v: x >= v)

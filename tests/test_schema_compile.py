@@ -16,7 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from openness_policy.resources import data_dir
-from openness_policy.schema_compile import compile_schema, equal, unique
+from openness_policy.schema_compile import compile_schema
+from openness_policy.schema_values import equal, unique
 from openness_policy.validation import fast_check, is_valid, schema_errors, validator
 from openness_policy.yamlload import load_yaml
 from tests.conftest import REPO, corpus_path
