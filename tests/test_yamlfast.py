@@ -220,6 +220,8 @@ def test_random_mutations_are_read_as_libyaml_reads_them_or_left_to_it():
 @pytest.mark.parametrize("line", [
     "a:" + " " * 200_000 + "x: y", "a: x" + " " * 200_000 + "#", "a: '" + "''" * 100_000 + "' x",
     " " * 200_000 + "x", "- " * 100_000, "a: " + "x:" * 100_000 + " ", "a: \"" + "x" * 200_000,
+    "a: [" + "'x'" * 100_000, "a: {" + "b: [" * 5_000, "a: [" + " " * 200_000 + "x", "a: [" + "[" * 100_000 + "]" * 100_000,
+    "a: [x" + " " * 200_000 + ",]", "a: {" + "k: v, " * 50_000 + "k: v}",
 ])
 def test_a_long_line_that_does_not_fit_is_refused_in_linear_time(line):
     start = time.process_time()
