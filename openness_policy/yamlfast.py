@@ -26,6 +26,15 @@ from openness_policy.limits import MAX_DEPTH, MAX_NODES
 # (Written as the characters left out rather than "not the ones let in": a negated class over the
 # whole of Unicode takes ~5 ms to compile, paid by every run; tests/test_yamlfast.py checks both agree.)
 _OUTSIDE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
+_ASCII_TEXT = bytes([10, *range(32, 127)])  # the ASCII characters libyaml reads as text: line feed and printable
+
+
+def has_outside(text: str) -> bool:
+    """Whether ``text`` holds a character of :data:`_OUTSIDE`. ASCII text (most manifests) is checked by
+    deleting what is allowed from its bytes, several times faster than the expression over all of Unicode."""
+    if text.isascii():
+        return bool(text.encode("ascii").translate(None, _ASCII_TEXT))
+    return _OUTSIDE.search(text) is not None
 # Plain scalar in block context: starts with a word character or one of `./(~+`, or `-` and a digit or
 # dot; no `#` and no `: `; commas and brackets are text here (`Wikipedia (English, 2025-01 dump)`); may
 # end in spaces (stripped by the caller).
@@ -65,7 +74,7 @@ def parse(text: str, plain: Callable[[str], Any], cache: dict[str, Any]) -> tupl
 
     ``plain(text)`` is the value of an untagged plain scalar and ``cache`` the values it remembers;
     an exception from it (a limit) gives None too, so that libyaml's reading raises it at its line."""
-    if _OUTSIDE.search(text) is not None:
+    if has_outside(text):
         return None
     try:
         return _parse(text, plain, cache)

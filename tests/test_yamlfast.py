@@ -321,3 +321,8 @@ def test_the_characters_left_to_libyaml_are_exactly_those_outside_what_it_reads_
 
     read_as_text = re.compile("[\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
     assert all((_OUTSIDE.match(chr(cp)) is None) == (read_as_text.match(chr(cp)) is not None) for cp in range(0x110000))
+    from openness_policy.yamlfast import has_outside
+
+    for cp in range(0x110000):  # the check for ASCII text, and for text mixing both, agrees character by character
+        ch = chr(cp)
+        assert has_outside(ch) == has_outside("x" + ch + "\u00e9") == (read_as_text.match(ch) is None), hex(cp)
