@@ -70,6 +70,33 @@ def _resolver_source() -> str | None:
     return None
 
 
+_SOURCES: list[tuple[str, ...]] = []
+
+
+def parser_sources() -> tuple[str, ...]:
+    """The files of ruamel.yaml and its libyaml extension whose change means YAML may read differently
+    (an upgrade rewrites them), found once without importing either: for keys of cached parse results."""
+    if not _SOURCES:
+        _SOURCES.append(_find_parser_sources())
+    return _SOURCES[0]
+
+
+def _find_parser_sources() -> tuple[str, ...]:
+    import importlib.util
+
+    out = []
+    source = _resolver_source()
+    if source is not None:
+        out += [source, os.path.join(os.path.dirname(source), "__init__.py")]
+    try:
+        spec = importlib.util.find_spec("_ruamel_yaml")  # ruamel.yaml.clib's libyaml binding (top level)
+    except (ImportError, ValueError):
+        spec = None
+    if spec is not None and spec.origin and os.path.isfile(spec.origin):
+        out.append(spec.origin)
+    return tuple(out)
+
+
 def _resolver_rows() -> list[list[Any]]:
     """``[first character, tag, pattern, flags]`` for each of ruamel.yaml's implicit resolvers, in order."""
     from ruamel.yaml.resolver import Resolver

@@ -104,6 +104,26 @@ def test_a_changed_yaml_reader_invalidates_the_cache(cache, parses, tmp_path, mo
     assert len(parses) == 2
 
 
+def test_an_upgraded_ruamel_yaml_or_libyaml_invalidates_the_cache(cache, parses, tmp_path, monkeypatch):
+    """libyaml reads what the line reader declines, so its version is part of every cached parse."""
+    from openness_policy import yamlscalar
+
+    real = yamlscalar.parser_sources()
+    assert any("ruamel" in p for p in real) and all(os.path.isfile(p) for p in real)
+    binding = tmp_path / "_ruamel_yaml.so"
+    binding.write_text("v1")
+    monkeypatch.setattr(yamlscalar, "_SOURCES", [real + (str(binding),)])
+    path = _copy(tmp_path)
+    for _ in range(2):
+        L._template_doc(path, "builtin:t")
+        L._policy_doc(POLICY, "p.yaml")
+    assert len(parses) == 2
+    binding.write_text("version 2")
+    L._template_doc(path, "builtin:t")
+    L._policy_doc(POLICY, "p.yaml")
+    assert len(parses) == 4
+
+
 def test_a_corrupt_or_misshapen_entry_is_ignored(cache, parses, tmp_path):
     path = _copy(tmp_path)
     fresh = L._template_doc(path, "builtin:t")

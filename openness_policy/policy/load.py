@@ -244,9 +244,13 @@ def _policy_doc(text: str, display: str) -> Located:
 
 
 def _reader_code() -> tuple[str, ...]:
+    """The sources whose change invalidates a cached parse: our YAML reader and ruamel.yaml with libyaml."""
     import sys
 
-    return tuple(m.__file__ for m in map(sys.modules.get, READER_MODULES) if m is not None and m.__file__)
+    from openness_policy.yamlscalar import parser_sources
+
+    ours = tuple(m.__file__ for m in map(sys.modules.get, READER_MODULES) if m is not None and m.__file__)
+    return ours + parser_sources()
 
 
 def _decoded(raw: Any, display: str, parse_again: Callable[[], Located]) -> Located:
