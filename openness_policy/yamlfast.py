@@ -27,21 +27,13 @@ from openness_policy.limits import MAX_DEPTH, MAX_NODES
 # whole of Unicode takes ~5 ms to compile, paid by every run; tests/test_yamlfast.py checks both agree.)
 _OUTSIDE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
 _ASCII_TEXT = bytes([10, *range(32, 127)])  # the ASCII characters libyaml reads as text: line feed and printable
-
-
-def has_outside(text: str) -> bool:
-    """Whether ``text`` holds a character of :data:`_OUTSIDE`. ASCII text (most manifests) is checked by
-    deleting what is allowed from its bytes, several times faster than the expression over all of Unicode."""
-    if text.isascii():
-        return bool(text.encode("ascii").translate(None, _ASCII_TEXT))
-    return _OUTSIDE.search(text) is not None
 # Plain scalar in block context: starts with a word character or one of `./(~+`, or `-` and a digit or
 # dot; no `#` and no `: `; commas and brackets are text here (`Wikipedia (English, 2025-01 dump)`); may
 # end in spaces (stripped by the caller).
 _PLAIN = r"(?:[A-Za-z0-9_./(~+]|-(?=[0-9.]))[^\n#:]*(?::[^ \n#:][^\n#:]*)*"
 # One line: indentation, `- `, `key: `, then a value (single-quoted with '' for a quote, double-quoted
-# without escapes, a flow mapping or sequence on this line (read by _flow), or plain); else a comment line; else anything
-# (`bad`). Each run of spaces is followed by (?![ ]) and the plain scalar is matched atomically (a
+# without escapes, a flow mapping or sequence on this line (read by _flow), or plain); else a comment
+# line; else anything (`bad`). Each run of spaces is followed by (?![ ]) and the plain scalar is matched atomically (a
 # look-ahead and a back-reference), so a line that does not fit fails in linear time.
 _LINE = re.compile(r"""
     ^(?P<ind>[ ]*)(?![ ])
@@ -63,6 +55,14 @@ _FLOW_TOKEN = re.compile(r"""[ ]*(?:
   | (?P<plain>(?:[A-Za-z0-9_./(~+]|-(?=[0-9.]))[^\n#:?\[\]{},'"]*))""", re.X)
 _MISSING = object()
 _WORDS: set[str] = set()  # keys known to be read as their own text
+
+
+def has_outside(text: str) -> bool:
+    """Whether ``text`` holds a character of :data:`_OUTSIDE`. ASCII text (most manifests) is checked by
+    deleting what is allowed from its bytes, several times faster than the expression over all of Unicode."""
+    if text.isascii():
+        return bool(text.encode("ascii").translate(None, _ASCII_TEXT))
+    return _OUTSIDE.search(text) is not None
 
 
 class _Outside(Exception):
