@@ -2,17 +2,19 @@
 
 libyaml is quick, but ruamel.yaml.clib hands each of its events over as a Python object built by
 three Python-level constructors, which is most of the cost of reading a small manifest. Most
-manifests use only block mappings and sequences of one-line scalars, so :func:`parse` reads that
-subset with one regular expression per line and produces exactly what ``yamlload`` builds from
-libyaml's events: the same data (plain scalars resolved by the same function) and the same
-positions.
+manifests use only block mappings and sequences of one-line scalars, with now and then a flow
+mapping or sequence on one line (``{license: MIT}``), so :func:`parse` reads that subset with one
+regular expression per line and produces exactly what ``yamlload`` builds from libyaml's events: the
+same data (plain scalars resolved by the same function) and the same positions.
 
 Anything outside the subset gives None, and libyaml reads the file: a root that is not a block
-mapping at column 0, flow collections other than empty ones, anchors, aliases, tags, block and
-multi-line scalars, comments after a value, escapes, tabs, control characters and unusual line breaks,
-duplicate keys, keys that are not plain words read as themselves, sequences not indented under
-their key, empty sequence items, and any line that does not fit. ``tests/test_yamlfast.py``
-compares both readers on every YAML file of the test corpus and on thousands of mutations of them.
+mapping at column 0, flow collections over several lines or with anything but plain-word keys and
+scalars or flow collections inside (or a `?` or `:` in a plain scalar there), anchors, aliases, tags,
+block and multi-line scalars, comments after a value, escapes, tabs, control characters and unusual
+line breaks, duplicate keys, keys that are not plain words read as themselves, sequences not
+indented under their key, empty sequence items, and any line that does not fit.
+``tests/test_yamlfast.py`` compares both readers on every YAML file of the checkout and of the
+research corpus, on generated documents and on thousands of mutations of them.
 """
 from __future__ import annotations
 
