@@ -22,6 +22,10 @@ import re
 from typing import Any, Callable
 
 from openness_policy.limits import MAX_DEPTH, MAX_NODES
+from openness_policy.yamlflow import MISSING as _MISSING
+from openness_policy.yamlflow import WORDS, check_key, read_flow
+from openness_policy.yamlflow import Declined as _Outside  # noqa: N814 - the name this module's code uses
+from openness_policy.yamlflow import plain_value as _plain
 
 # Anything but line feeds and the printable characters libyaml reads as ordinary text: control
 # characters, the line breaks NEL, LS and PS, byte-order marks, surrogates and non-characters.
@@ -34,7 +38,7 @@ _ASCII_TEXT = bytes([10, *range(32, 127)])  # the ASCII characters libyaml reads
 # end in spaces (stripped by the caller).
 _PLAIN = r"(?:[A-Za-z0-9_./(~+]|-(?=[0-9.]))[^\n#:]*(?::[^ \n#:][^\n#:]*)*"
 # One line: indentation, `- `, `key: `, then a value (single-quoted with '' for a quote, double-quoted
-# without escapes, a flow mapping or sequence on this line (read by _flow), or plain); else a comment
+# without escapes, a flow mapping or sequence on this line (read by ``yamlflow``), or plain); else a comment
 # line; else anything (`bad`). Each run of spaces is followed by (?![ ]) and the plain scalar is matched atomically (a
 # look-ahead and a back-reference), so a line that does not fit fails in linear time.
 _LINE = re.compile(r"""
@@ -46,17 +50,6 @@ _LINE = re.compile(r"""
   | [ ]*(?![ ])\#[^\n]*(?:\n|\Z)
   | (?P<bad>[^\n]*\n?)
     """, re.M | re.X)
-# One token of a one-line flow collection, after any spaces: a bracket, a comma, `key: ` (a plain word and
-# at least one space), or a scalar: quoted as in block values, or plain without `#`, `:`, `?`, quotes,
-# commas or brackets (libyaml ends a flow plain scalar at `?`, and reads `[builtin:osaid-1.0]` otherwise
-# than YAML 1.2 does: both are left to it).
-_FLOW_TOKEN = re.compile(r"""[ ]*(?:
-    (?P<open>[\[{]) | (?P<close>[\]}]) | (?P<comma>,)
-  | (?P<key>[A-Za-z_][A-Za-z0-9_-]{0,200}):[ ]+
-  | (?P<sq>'[^'\n]*(?:''[^'\n]*)*') | (?P<dq>"[^"\\\n]*")
-  | (?P<plain>(?:[A-Za-z0-9_./(~+]|-(?=[0-9.]))[^\n#:?\[\]{},'"]*))""", re.X)
-_MISSING = object()
-_WORDS: set[str] = set()  # keys known to be read as their own text
 
 
 def has_outside(text: str) -> bool:
@@ -65,10 +58,6 @@ def has_outside(text: str) -> bool:
     if text.isascii():
         return bool(text.encode("ascii").translate(None, _ASCII_TEXT))
     return _OUTSIDE.search(text) is not None
-
-
-class _Outside(Exception):
-    """The text leaves the subset: libyaml reads it."""
 
 
 def parse(text: str, plain: Callable[[str], Any], cache: dict[str, Any]) -> tuple[Any, dict] | None:
@@ -159,7 +148,7 @@ def _parse(text: str, plain: Callable[[str], Any], cache: dict[str, Any]) -> tup
                 at = m.start("val") - m.start()
                 marks[item] = (lineno, at + 1)
                 if val[0] == "{" or val[0] == "[":
-                    value, count = _flow(val, lineno, at, item, marks, plain, cache, len(stack))
+                    value, count = read_flow(val, lineno, at, item, marks, plain, cache, len(stack))
                     cur.append(value)
                     nodes += count
                     continue
@@ -175,12 +164,8 @@ def _parse(text: str, plain: Callable[[str], Any], cache: dict[str, Any]) -> tup
             cur, path, col, is_map = value, item, key_col, True
             stack.append([cur, path, col, is_map])
             nodes += 1
-        if key not in _WORDS:
-            as_read = _plain(key, plain, cache)
-            if type(as_read) is not str or as_read != key:
-                raise _Outside  # a key not read as its text: `true`, `null`, `1`
-            if len(_WORDS) < 10_000:
-                _WORDS.add(key)
+        if key not in WORDS:
+            check_key(key, plain, cache)
         if key in cur:
             raise _Outside  # a duplicate key: libyaml's reading reports it
         marks[path + (key,)] = (lineno, key_col + 1)
@@ -191,7 +176,7 @@ def _parse(text: str, plain: Callable[[str], Any], cache: dict[str, Any]) -> tup
             cur[key] = val[1:-1].replace("''", "'") if "''" in val else val[1:-1]
             nodes += 1
         elif val[0] == "{" or val[0] == "[":
-            cur[key], count = _flow(val, lineno, m.start("val") - m.start(), path + (key,), marks, plain, cache,
+            cur[key], count = read_flow(val, lineno, m.start("val") - m.start(), path + (key,), marks, plain, cache,
                                     len(stack))
             nodes += count
         else:
@@ -207,13 +192,8 @@ def _parse(text: str, plain: Callable[[str], Any], cache: dict[str, Any]) -> tup
     return stack[0][0], marks
 
 
-def _plain(text: str, plain: Callable[[str], Any], cache: dict[str, Any]) -> Any:
-    value = cache.get(text, _MISSING)
-    return plain(text) if value is _MISSING else value
-
-
 def _value(val: str, plain: Callable[[str], Any], cache: dict[str, Any]) -> Any:
-    """A scalar value: quoted or plain (flow collections go to :func:`_flow`)."""
+    """A scalar value: quoted or plain (flow collections go to ``yamlflow.read_flow``)."""
     first = val[0]
     if first == "'":
         return val[1:-1].replace("''", "'")
@@ -222,90 +202,3 @@ def _value(val: str, plain: Callable[[str], Any], cache: dict[str, Any]) -> Any:
     text = val.rstrip(" ")
     value = cache.get(text, _MISSING)
     return plain(text) if value is _MISSING else value
-
-
-def _flow(text: str, lineno: int, at: int, path: tuple, marks: dict, plain: Callable[[str], Any],
-          cache: dict[str, Any], depth: int) -> tuple[Any, int]:
-    """A flow mapping or sequence written on one line (``{license: MIT}``, ``[a, 'b', {c: d}]``) at column
-    ``at`` (0-based) of line ``lineno``, as ``(value, nodes)``; its own position is marked by the caller.
-    Keys are plain words read as themselves, without duplicates; values are scalars as :data:`_FLOW_TOKEN`
-    reads them, or flow collections. Anything else (``{a}``, ``[a: b]``, a trailing comma, an empty entry,
-    more text after the closing bracket) raises :class:`_Outside`."""
-    # Open collections, innermost last: [value, path, is a mapping, state, pending key]. State: 0 just
-    # opened, 1 after an entry (a comma or the end may follow), 2 after a comma, 3 after a key.
-    stack: list[list[Any]] = []
-    root: Any = None
-    nodes = pos = 0
-    end = len(text)
-    while pos < end:
-        m = _FLOW_TOKEN.match(text, pos)
-        if m is None:
-            raise _Outside
-        pos = m.end()
-        kind = m.lastgroup
-        if kind == "close":
-            if not stack:
-                raise _Outside
-            top = stack[-1]
-            if top[3] not in (0, 1) or (m.group("close") == "}") != top[2]:
-                raise _Outside
-            stack.pop()
-            if not stack:
-                if text[pos:].strip(" "):
-                    raise _Outside  # more after the closing bracket
-                return root, nodes
-            stack[-1][3] = 1
-            continue
-        if kind == "comma":
-            if not stack or stack[-1][3] != 1:
-                raise _Outside
-            stack[-1][3] = 2
-            continue
-        if kind == "key":
-            if not stack or not stack[-1][2] or stack[-1][3] not in (0, 2):
-                raise _Outside
-            top = stack[-1]
-            key = m.group("key")
-            if key not in _WORDS:
-                as_read = _plain(key, plain, cache)
-                if type(as_read) is not str or as_read != key:
-                    raise _Outside
-            if key in top[0]:
-                raise _Outside  # a duplicate key: libyaml's reading reports it
-            marks[top[1] + (key,)] = (lineno, at + m.start("key") + 1)
-            top[3], top[4] = 3, key
-            nodes += 1
-            continue
-        start = m.start(kind)
-        if kind == "open":
-            if depth + len(stack) >= MAX_DEPTH:
-                raise _Outside
-            value: Any = {} if m.group("open") == "{" else []
-        elif kind == "plain":
-            value = _plain(m.group("plain").rstrip(" "), plain, cache)
-        elif kind == "sq":
-            value = m.group("sq")[1:-1].replace("''", "'")
-        else:
-            value = m.group("dq")[1:-1]
-        nodes += 1
-        if not stack:  # the collection itself
-            if kind != "open" or start != 0:
-                raise _Outside
-            root, inner = value, path
-        else:
-            top = stack[-1]
-            if top[2]:
-                if top[3] != 3:
-                    raise _Outside  # a value without a key
-                top[0][top[4]] = value
-                inner = top[1] + (top[4],)
-            else:
-                if top[3] not in (0, 2):
-                    raise _Outside
-                inner = top[1] + (len(top[0]),)
-                marks[inner] = (lineno, at + start + 1)
-                top[0].append(value)
-            top[3] = 1
-        if kind == "open":
-            stack.append([value, inner, type(value) is dict, 0, None])
-    raise _Outside  # the line ended inside a collection

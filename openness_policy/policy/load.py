@@ -217,8 +217,8 @@ def _read_file(path: Path) -> str:
 
 
 # The code that turns a template's text into a Located: a change to any of them invalidates the cache.
-READER_MODULES = ("openness_policy.yamlload", "openness_policy.yamlfast", "openness_policy.yamlscalar",
-                  "openness_policy.sourcemap")
+READER_MODULES = ("openness_policy.yamlload", "openness_policy.yamlfast", "openness_policy.yamlflow",
+                  "openness_policy.yamlscalar", "openness_policy.sourcemap")
 
 
 def _template_doc(path: Path, display: str) -> Located:
