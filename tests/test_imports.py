@@ -148,18 +148,8 @@ def test_a_second_run_over_the_demo_needs_no_ruamel(tmp_path):
 
     shutil.copytree(REPO / "examples" / "demo", tmp_path / "demo")
     (tmp_path / "demo" / ".git").mkdir()  # the repository root: the policy is found here
-    args = ["eval", "--format", "json", "--output", "{}", "."]
-    env = dict(os.environ, OPENNESS_POLICY_NO_PLUGINS="1", PYTHONPATH=str(REPO),
-               OPENNESS_POLICY_CACHE_DIR=str(tmp_path / "cache"))
-    runs = []
-    for out in ("a.json", "b.json"):
-        code = ("import json, sys\nfrom openness_policy.cli import main\n"
-                f"code = main({[a.replace('{}', str(tmp_path / out)) for a in args]!r})\n"
-                "print(json.dumps([code, sorted(sys.modules)]))\n")
-        proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path / "demo", env=env, capture_output=True,
-                              text=True, timeout=60)
-        assert proc.returncode == 0, proc.stderr
-        runs.append(set(json.loads(proc.stdout.strip().splitlines()[-1])[1]))
+    runs = [_modules(tmp_path / "demo", {}, ["eval", "--format", "json", "--output", str(tmp_path / out), "."])
+            for out in ("a.json", "b.json")]
     assert "ruamel.yaml" in runs[0] and "ruamel.yaml" not in runs[1]
     report = json.loads((tmp_path / "a.json").read_text())
     assert len(report["models"]) == 6 and report["findings"], "the demo should give findings under its policy"

@@ -73,7 +73,7 @@ def eval_command(paths, policies, templates, formats, outputs, fail_on, today, m
         _left_out(plan_, summary.findings, sarif_max_results)
         return 1 if summary.failing and not exit_zero else 0
     report = run(opts, registry, Path.cwd())
-    write(plan_, report, registry.reporters, color, {"max_results": sarif_max_results})
+    write(plan_, report, registry.reporters, color, {"max_results": sarif_max_results} if sarif_max_results else {})
     _left_out(plan_, len(report.findings), sarif_max_results)
     return 1 if report.failing() and not exit_zero else 0
 
