@@ -104,14 +104,17 @@ def candidates(paths: Iterable[str], root: Path, patterns: tuple[str, ...]) -> l
 
 
 def listing(paths: Iterable[str], root: Path, patterns: tuple[str, ...],
-            untracked: Iterable[str] | None = None) -> tuple[list[Candidate], set[str] | None]:
+            untracked: Iterable[str] | None = None,
+            prefetched: dict[str, bytes] | None = None) -> tuple[list[Candidate], set[str] | None]:
     """The candidates, and which of the files git listed under the folders in ``paths`` git reads from
     the work tree (tracked regular files, not marked assume-unchanged or skip-worktree, not unmerged:
     what ``git grep`` searches); None when a folder was walked without git.
 
     ``untracked``: the repository's untracked files (repo-relative, ``.gitignore`` honoured), when the
     caller has them already (pull-request mode). git then reads only its index, and tracked files
-    deleted from the work tree stay in the list: whoever reads a candidate must skip a missing one."""
+    deleted from the work tree stay in the list: whoever reads a candidate must skip a missing one.
+    ``prefetched``: the output of :func:`git_files_command` by absolute folder path, for folders whose
+    listing the caller started early (pull-request mode, see :mod:`openness_policy.git.early`)."""
     from openness_policy.gcpause import resume
 
     resume()  # start-up is over: see openness_policy.gcpause
@@ -124,7 +127,8 @@ def listing(paths: Iterable[str], root: Path, patterns: tuple[str, ...],
         if not os.path.lexists(p):
             raise UserError(f"{raw}: no such file or directory")
         if p.is_dir() and not p.is_symlink():
-            listed = _git_files(p, root, untracked) if is_git else None
+            early = prefetched.get(os.path.abspath(p)) if prefetched else None
+            listed = _git_files(p, root, untracked, early) if is_git else None
             if listed is not None:
                 names, plain = listed
                 if searched is not None:
@@ -180,28 +184,36 @@ def _walk(top: Path) -> Iterable[Path]:
         pending.extend(reversed(subdirs))
 
 
-def _git_files(top: Path, root: Path, untracked: Iterable[str] | None = None) -> tuple[list[str], set[str]] | None:
+def git_files_command(top: Path, untracked: bool) -> list[str]:
+    """The ``git ls-files`` command :func:`_git_files` runs (in the root), for a caller that starts it early."""
+    scan = [] if untracked else ["--others", "--deleted", "--exclude-standard"]
+    return ["git", "-c", "core.quotepath=off", "ls-files", "-z", "-v", "-s", "--cached", *scan,
+            "--", os.path.abspath(top)]
+
+
+def _git_files(top: Path, root: Path, untracked: Iterable[str] | None = None,
+               listed: bytes | None = None) -> tuple[list[str], set[str]] | None:
     """Repo-relative paths of the files under ``top`` that git tracks or would (``.gitignore`` honoured),
     without those deleted from the work tree, and the tracked regular files git reads from the work
     tree (see :func:`listing`); None when git cannot tell. One ``git ls-files`` call: its status tags
     and modes say which tracked files are gone, so no file is looked at from here. With
-    ``untracked`` given, git reads only its index (no pass over the work tree), see :func:`listing`."""
-    import subprocess
+    ``untracked`` given, git reads only its index (no pass over the work tree), see :func:`listing`.
+    ``listed``: that command's output, when the caller ran it already."""
+    if listed is None:
+        import subprocess
 
-    scan = ["--others", "--deleted", "--exclude-standard"] if untracked is None else []
-    try:
-        proc = subprocess.run(
-            ["git", "-c", "core.quotepath=off", "ls-files", "-z", "-v", "-s", "--cached", *scan,
-             "--", os.path.abspath(top)],
-            cwd=root, capture_output=True, timeout=120, check=False)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    if proc.returncode != 0:
-        return None
+        try:
+            proc = subprocess.run(git_files_command(top, untracked is not None), cwd=root, capture_output=True,
+                                  timeout=120, check=False)
+        except (OSError, subprocess.SubprocessError):
+            return None
+        if proc.returncode != 0:
+            return None
+        listed = proc.stdout
     names: dict[str, None] = {}
     deleted: set[str] = set()
     plain: set[str] = set()
-    for e in proc.stdout.decode("utf-8", "surrogateescape").split("\0"):
+    for e in listed.decode("utf-8", "surrogateescape").split("\0"):
         if len(e) < 3:
             continue
         tag = e[0]

@@ -40,6 +40,7 @@ class Options:
     write_baseline: str | None = None  # write the accepted findings (live + baselined) to this file
     jobs: int | None = None  # worker processes for a full run; None = parallel.auto_jobs (1 for small runs)
     sarif_max_results: int = 0  # SARIF outputs keep the most severe this many results (0: all), see sarif_limit
+    git_start: Any = None  # with diff_base: git.early.GitStart, when the caller started git's commands already
 
     @property
     def date(self) -> str:

@@ -60,12 +60,18 @@ def eval_command(paths, policies, templates, formats, outputs, fail_on, today, m
         raise click.UsageError(f"{'--only-new' if only_new else '--policy-from'} needs --diff-base REF")
     if diff_base and write_baseline:
         raise click.UsageError("--write-baseline needs a full run: drop --diff-base so every manifest is judged")
+    git_start = None
+    if diff_base:  # git works on a thread while plugins load (see openness_policy.git.early)
+        from openness_policy.discover import find_root
+        from openness_policy.git.early import GitStart
+
+        git_start = GitStart(diff_base, find_root(Path.cwd()), list(paths) or ["."])
     registry = load_registry()
     plan_ = plan(formats, outputs, registry.reporters)
     opts = Options(paths=list(paths) or ["."], policies=list(policies), templates=list(templates),
                    fail_on=fail_on, today=today, max_bytes=max_file_size, diff_base=diff_base, only_new=only_new,
                    policy_from=policy_from or "base", baseline=baseline_file, write_baseline=write_baseline,
-                   jobs=jobs, sarif_max_results=sarif_max_results)
+                   jobs=jobs, sarif_max_results=sarif_max_results, git_start=git_start)
     from openness_policy import streaming
 
     if streaming.streamable(opts, [o.format for o in plan_], registry.reporters):  # SARIF only: streamed

@@ -18,6 +18,7 @@ from typing import Any
 from openness_policy.discover import Candidate, listing
 from openness_policy.findings import ModelResult, Report
 from openness_policy.git.base import BaseFiles
+from openness_policy.git.early import GitStart
 from openness_policy.git.search import git_search
 from openness_policy.policy.model import Policy
 from openness_policy.reading import Undecodable, Unsafe, check_path, read_text
@@ -27,20 +28,26 @@ from openness_policy.record import ModelRecord
 def run_pr(opts: Any, registry: Any, root: Path, cwd: Path) -> Report:
     from openness_policy import engine
     from openness_policy.baseline import suppress
-    from openness_policy.git import repo as gitrepo
     from openness_policy.git.changed import change_set, context, first_needles, select
     from openness_policy.git.mentions import Mentions
 
-    repo, ref_sha = gitrepo.open_repo(root, opts.diff_base)
-    assert ref_sha is not None
-    fork = gitrepo.merge_base(repo, ref_sha, opts.diff_base)
-    changed_files = gitrepo.changes(repo, fork)  # git works while the policy is read
+    early = opts.git_start
+    if early is None or not early.serves(opts.diff_base, root, opts.paths):
+        early = GitStart(opts.diff_base, root, opts.paths)
+    started = early.result()
+    repo, ref_sha, fork = started.repo, started.ref_sha, started.fork
     formats = engine.ordered_formats(registry)
-    search = git_search(repo, root, opts.paths, engine.patterns(formats))
+    search = git_search(repo, root, opts.paths, engine.patterns(formats), tree=fork)
+    if search is not None:
+        folders = {os.path.abspath(p) for p in opts.paths if os.path.isdir(p) and not os.path.islink(p)}
+        if folders <= started.listed.keys():
+            search.tracked = [started.listed[f] for f in sorted(folders)]
+        search.untrusted = {p for c in started.changes for p in (c.path, c.old) if p}
+        search.rewritten = started.rewritten
     name = ref_sha[:12] if ref_sha.startswith(opts.diff_base.lower()) else f"{opts.diff_base} ({ref_sha[:7]})"
     at_ref = BaseFiles(repo, ref_sha, root, name)
     at_fork = at_ref if fork == ref_sha else BaseFiles(repo, fork, root, f"the merge base with {at_ref.label}")
-    changes = changed_files()
+    changes = started.changes
     cs = change_set(changes)
     memo: dict[tuple[str, bool], list[ModelRecord]] = {}
 
@@ -66,18 +73,29 @@ def run_pr(opts: Any, registry: Any, root: Path, cwd: Path) -> Report:
     notices: list[str] = []
     policy = pr_policy(registry, root, cwd, opts, at_ref, notices)  # while git searches
     catalog = engine.load_catalog(registry, policy)
+    earlier_of: dict[str, list[ModelRecord]] = {}
+
+    def at_base(display: str) -> list[ModelRecord]:
+        """The records of ``display`` at the merge base ([] when it is new in this change)."""
+        if display not in earlier_of:
+            old = cs.current.get(display, display)
+            earlier_of[display] = [] if old is None else at_fork.load(old, display, formats, opts.max_bytes,
+                                                                        engine.load_source)
+        return earlier_of[display]
+
+    if search is not None:  # still searching: read the changed manifests at the base, and judge them once
+        # so that what judging loads is loaded (the report is dropped: judging is pure)
+        engine.judge([r for d in sorted(cs.current) if memo.get((d, False)) for r in at_base(d)],
+                     registry, policy, catalog, opts, files=0)
     # git's index is enough here: the untracked files came with the change (see listing)
-    found, searched = listing(opts.paths, root, engine.patterns(formats), [c.path for c in changes if c.status == "?"])
+    found, searched = listing(opts.paths, root, engine.patterns(formats), [c.path for c in changes if c.status == "?"],
+                              started.listed)
     if search is not None:
         search.listed(searched)
     chosen = select(found, cs, load, mentions, removed)
     bases = context(found, chosen, load, mentions)  # judged for lineage only, never reported
     records = [r for recs in (*chosen.values(), *bases.values()) for r in recs]
-    earlier: list[ModelRecord] = []
-    for display in (*chosen, *bases):
-        old = cs.current.get(display, display)
-        if old is not None:  # None: added in this change, nothing to compare with
-            earlier += at_fork.load(old, display, formats, opts.max_bytes, engine.load_source)
+    earlier = [r for display in (*chosen, *bases) for r in at_base(display)]
     files = sum(1 for recs in chosen.values() if recs)
     was = _without(engine.judge(earlier, registry, policy, catalog, opts, files=files), set(bases))
     before: dict[str, list[ModelResult]] = {}
