@@ -103,6 +103,15 @@ class Mentions:
             return self.among(cands, needles)
         lines, searched = found
         folders: dict[str, bool] = {}  # folder -> is one of its folder names a needle
+        seen: dict[str, bool] = {}  # line -> may it name one of refs (files repeat lines: "origin: OLMo-7B")
+
+        def names(ln: str) -> bool:
+            hit = seen.get(ln)
+            if hit is None:
+                hit = seen[ln] = ((any(n in ln.lower() for n in needles) or not ln.isascii() or "\\" in ln)
+                                  and may_name(ln, refs, keys))
+            return hit
+
         out = []
         for c in cands:
             if c.display not in searched:
@@ -111,9 +120,7 @@ class Mentions:
                 folder = c.display.rpartition("/")[0]
                 if folder not in folders:
                     folders[folder] = not needles.isdisjoint(folder.lower().split("/"))
-                keep = folders[folder] or (c.display in lines and any(
-                    may_name(ln, refs, keys) for ln in lines[c.display]
-                    if any(n in ln.lower() for n in needles) or not ln.isascii() or "\\" in ln))
+                keep = folders[folder] or (c.display in lines and any(names(ln) for ln in lines[c.display]))
             if keep:
                 out.append(c)
         return out
