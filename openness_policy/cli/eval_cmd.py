@@ -52,20 +52,20 @@ def eval_command(paths, policies, templates, formats, outputs, fail_on, today, m
     policy file and no --template, every manifest is still checked (readable, schema-valid, licence
     known) and each model's openness level is reported as a note.
     """
-    from openness_policy.cli.outputs import plan, write
-    from openness_policy.engine import Options, run
-    from openness_policy.plugins import load_registry
-
     if not diff_base and (only_new or policy_from):
         raise click.UsageError(f"{'--only-new' if only_new else '--policy-from'} needs --diff-base REF")
     if diff_base and write_baseline:
         raise click.UsageError("--write-baseline needs a full run: drop --diff-base so every manifest is judged")
     git_start = None
-    if diff_base:  # git works on a thread while plugins load (see openness_policy.git.early)
+    if diff_base:  # git works on a thread while the rest loads (see openness_policy.git.early)
         from openness_policy.discover import find_root
         from openness_policy.git.early import GitStart
 
         git_start = GitStart(diff_base, find_root(Path.cwd()), list(paths) or ["."])
+    from openness_policy.cli.outputs import plan, write
+    from openness_policy.engine import Options, run
+    from openness_policy.plugins import load_registry
+
     registry = load_registry()
     plan_ = plan(formats, outputs, registry.reporters)
     opts = Options(paths=list(paths) or ["."], policies=list(policies), templates=list(templates),

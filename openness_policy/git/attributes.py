@@ -11,7 +11,7 @@ import subprocess
 from pathlib import Path
 from typing import Callable
 
-from openness_policy.git.repo import TIMEOUT, decoded
+from openness_policy.git.repo import decoded, wait_exit
 
 
 def rewritten(root: Path, folders: list[str]) -> Callable[[], "set[str] | None"]:
@@ -42,8 +42,8 @@ def rewritten(root: Path, folders: list[str]) -> Callable[[], "set[str] | None"]
     def answer() -> set[str] | None:
         with out:
             try:
-                lister.wait(timeout=TIMEOUT)
-                checker.wait(timeout=TIMEOUT)
+                wait_exit(lister)
+                wait_exit(checker)
             except subprocess.SubprocessError:
                 for proc in (lister, checker):
                     proc.kill()

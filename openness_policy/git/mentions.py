@@ -56,6 +56,18 @@ def last_segment(ref: str) -> str:
     return ref.rsplit("/", 1)[-1]
 
 
+def _per_line(test: Callable[[str], bool]) -> Callable[[str], bool]:
+    """``test`` answered once per distinct line: thousands of files repeat a line ("origin: OLMo-7B")."""
+    seen: dict[str, bool] = {}
+
+    def cached(line: str) -> bool:
+        hit = seen.get(line)
+        if hit is None:
+            hit = seen[line] = test(line)
+        return hit
+    return cached
+
+
 class Mentions:
     """Which candidates may matter to a search for some models, as a cheap filter before loading.
 
@@ -87,8 +99,9 @@ class Mentions:
         if found is None:
             return [c for c in cands if self._contains(c, needles)]
         lines, searched = found
-        return [c for c in cands if (any(n in ln.lower() for ln in lines.get(c.display, ()) for n in needles)
-                                     if c.display in searched else self._contains(c, needles))]
+        holds = _per_line(lambda ln: any(n in ln.lower() for n in needles))
+        hits = {d for d, ls in lines.items() if any(map(holds, ls))}  # files git read: decided by their lines
+        return [c for c in cands if (c.display in hits if c.display in searched else self._contains(c, needles))]
 
     def defining(self, cands: list[Candidate], refs: set[str]) -> list[Candidate]:
         """The candidates whose records may be named one of ``refs`` (lower case, as lineage names
@@ -102,28 +115,15 @@ class Mentions:
         if keys is None or found is None or any(ch in r for r in refs for ch in ":#'\"\n\\"):
             return self.among(cands, needles)
         lines, searched = found
-        folders: dict[str, bool] = {}  # folder -> is one of its folder names a needle
-        seen: dict[str, bool] = {}  # line -> may it name one of refs (files repeat lines: "origin: OLMo-7B")
-
-        def names(ln: str) -> bool:
-            hit = seen.get(ln)
-            if hit is None:
-                hit = seen[ln] = ((any(n in ln.lower() for n in needles) or not ln.isascii() or "\\" in ln)
-                                  and may_name(ln, refs, keys))
-            return hit
-
-        out = []
-        for c in cands:
-            if c.display not in searched:
-                keep = self._contains(c, needles)
-            else:
-                folder = c.display.rpartition("/")[0]
-                if folder not in folders:
-                    folders[folder] = not needles.isdisjoint(folder.lower().split("/"))
-                keep = folders[folder] or (c.display in lines and any(names(ln) for ln in lines[c.display]))
-            if keep:
-                out.append(c)
-        return out
+        names = _per_line(lambda ln: ((any(n in ln.lower() for n in needles) or not ln.isascii() or "\\" in ln)
+                                      and may_name(ln, refs, keys)))
+        named = {d for d, ls in lines.items() if any(map(names, ls))}
+        # a file in a folder named like the model may be named after its folder (a card that names no model)
+        folders = {f for f in {c.display.rpartition("/")[0] for c in cands}
+                   if not needles.isdisjoint(f.lower().split("/"))}
+        if folders:
+            named.update(c.display for c in cands if c.display.rpartition("/")[0] in folders)
+        return [c for c in cands if (c.display in named if c.display in searched else self._contains(c, needles))]
 
     def _lines(self, needles: set[str], wait: bool = True) -> tuple[dict[str, list[str]], set[str]] | None:
         """git's lines for a search covering ``needles`` (one search serves any subset of an earlier one)."""

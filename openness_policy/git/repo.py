@@ -67,16 +67,45 @@ def _git(cwd: str | Path, *args: str | bytes, check: bool = True) -> subprocess.
     return proc
 
 
+def wait_exit(proc: subprocess.Popen, timeout: float = TIMEOUT) -> None:
+    """``proc.wait(timeout)``, woken the moment the process ends: Python's own timed wait polls with
+    sleeps that double up to 50 ms, which costs milliseconds on every git command waited for. Raises
+    ``subprocess.TimeoutExpired`` as ``wait`` does."""
+    import select
+
+    try:
+        fd = os.pidfd_open(proc.pid)
+    except (AttributeError, OSError):  # not Linux 5.3 or later, or the process is gone already
+        proc.wait(timeout=timeout)
+        return
+    try:
+        poller = select.poll()
+        poller.register(fd, select.POLLIN)
+        if not poller.poll(timeout * 1000):
+            raise subprocess.TimeoutExpired(proc.args, timeout)
+    finally:
+        os.close(fd)
+    proc.wait()  # it has ended: this only collects its exit status
+
+
 def decoded(data: bytes) -> str:
     return data.decode("utf-8", "surrogateescape")
 
 
-def open_repo(root: Path, ref: str | None = None) -> tuple[Repo, str | None]:
-    """The repository holding ``root``, and the commit id ``ref`` names (one ``git rev-parse``)."""
-    if ref is not None and (not ref or ref.startswith("-") or "\0" in ref):
+def valid_ref(ref: str) -> bool:
+    """False for what must not reach git as a revision (it could read as an option)."""
+    return bool(ref) and not ref.startswith("-") and "\0" not in ref
+
+
+def open_repo(root: Path, ref: str | None = None,
+              proc: subprocess.CompletedProcess | None = None) -> tuple[Repo, str | None]:
+    """The repository holding ``root``, and the commit id ``ref`` names (one ``git rev-parse``; ``proc``:
+    its result, when the caller ran it already)."""
+    if ref is not None and not valid_ref(ref):
         raise UserError(f"--diff-base: '{ref}' is not a revision; give a branch, tag or commit id")
     extra = ["--verify", "--quiet", f"{ref}^{{commit}}"] if ref is not None else []
-    proc = _git(root, "rev-parse", "--show-toplevel", "--absolute-git-dir", *extra, check=False)
+    if proc is None:
+        proc = _git(root, "rev-parse", "--show-toplevel", "--absolute-git-dir", *extra, check=False)
     lines = decoded(proc.stdout).splitlines()
     if len(lines) < 2:
         raise UserError(f"--diff-base needs a git repository, and {root} is not inside one; run from a clone "
@@ -100,9 +129,11 @@ def _commit(repo: Repo, rev: str) -> str | None:
     return sha if proc.returncode == 0 and sha else None
 
 
-def merge_base(repo: Repo, base: str, ref: str) -> str:
-    """Where the work forked from ``base``: the changes to judge are the ones made since then."""
-    proc = repo.run("merge-base", base, "HEAD", check=False)
+def merge_base(repo: Repo, base: str, ref: str, proc: subprocess.CompletedProcess | None = None) -> str:
+    """Where the work forked from ``base``: the changes to judge are the ones made since then. ``proc``:
+    the result of ``git merge-base`` for ``base`` (or the revision ``ref`` that names it), when run already."""
+    if proc is None:
+        proc = repo.run("merge-base", base, "HEAD", check=False)
     found = decoded(proc.stdout).strip()
     if proc.returncode == 0 and found:
         return found
@@ -121,7 +152,7 @@ def changes(repo: Repo, base: str) -> Callable[[], list[Change]]:
     others = _start(repo, "ls-files", "--others", "--exclude-standard", "-z")
 
     def collect() -> list[Change]:
-        out = _parse_name_status(decoded(diff()))
+        out = name_status(decoded(diff()))
         return out + [Change("?", p) for p in decoded(others()).split("\0") if p]
     return collect
 
@@ -149,7 +180,8 @@ def _start(repo: Repo, *args: str) -> Callable[[], bytes]:
     return wait
 
 
-def _parse_name_status(text: str) -> list[Change]:
+def name_status(text: str) -> list[Change]:
+    """``git diff --name-status -z`` output as changes."""
     parts = text.split("\0")
     out: list[Change] = []
     i = 0

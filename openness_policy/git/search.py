@@ -12,7 +12,7 @@ import subprocess
 from pathlib import Path
 from typing import Any, Callable
 
-from openness_policy.git.repo import TIMEOUT, decoded
+from openness_policy.git.repo import TIMEOUT, decoded, wait_exit
 
 
 class GitSearch:
@@ -172,7 +172,7 @@ def _grep_started(root: Path, mode: list[bytes], patterns: list[bytes], pathspec
     def wait() -> bytes | None:
         with out, err:
             try:
-                proc.wait(timeout=TIMEOUT)
+                wait_exit(proc)
             except subprocess.SubprocessError:
                 proc.kill()
                 proc.wait()
@@ -206,24 +206,27 @@ def named_like(root: Path, stems: set[str], folders: list[str]) -> list[str]:
 
 def named_in(listed: list[bytes], stems: set[str], folders: list[str]) -> list[str]:
     """:func:`named_like` answered from ``git ls-files -z -s`` output already at hand (entries
-    ``MODE SHA STAGE\tpath``, perhaps tagged): no git process. Case is folded for ASCII letters only,
-    as git's ``icase`` pathspecs fold it."""
+    ``[TAG ]MODE SHA STAGE\tpath``): no git process. Case is folded for ASCII letters only, as git's
+    ``icase`` pathspecs fold it. One literal search per word (~1 ms over 10,000 entries): a pattern
+    with alternatives or ``IGNORECASE`` would make the regular expression engine try every byte."""
     import re
 
     words = sorted(w for w in stems if w and not any(ch in w for ch in "*?[]\\/"))
-    if not words or not listed:
-        return []
-    alternatives = b"|".join(re.escape(w.encode("utf-8", "surrogateescape")) for w in words)
-    # an entry is "[TAG ]MODE SHA STAGE\tpath": the first tab ends the part without tabs
-    entry = re.compile(rb"(?:^|\0)[^\t\0]*\t((?:[^\0]*/)?(?:" + alternatives + rb")(?:\.[^\0/]*)?)(?=\0|$)",
-                       re.IGNORECASE)
     heads = tuple(f + "/" for f in folders if f)
     found = set()
     for out in listed:
-        for m in entry.finditer(out):
-            name = decoded(m.group(1))
-            if "" in folders or name.startswith(heads):
-                found.add(name)
+        low = out.lower()  # ASCII letters only
+        for w in words:
+            for m in re.finditer(re.escape(w.encode("utf-8", "surrogateescape").lower()) + rb"(?:\.[^\0/]*)?(?=\0|$)",
+                                 low):
+                at = m.start()
+                entry = low.rfind(b"\0", 0, at) + 1
+                tab = low.find(b"\t", entry)
+                if not (0 <= tab < at and (at == tab + 1 or low[at - 1] == 0x2F)):  # the name starts after "/"
+                    continue
+                name = decoded(out[tab + 1:m.end()])
+                if "" in folders or name.startswith(heads):
+                    found.add(name)
     return sorted(found)
 
 
