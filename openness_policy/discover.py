@@ -9,7 +9,7 @@ from __future__ import annotations
 import fnmatch
 import os
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 
 from openness_policy.errors import UserError
 
@@ -74,10 +74,9 @@ def display_path(path: Path, root: Path) -> str:
     return shown
 
 
-def matcher(patterns: tuple[str, ...]) -> Callable[[str], bool]:
-    """``any(fnmatch.fnmatch(name, p) for p in patterns)``, fast for the usual shapes: a literal name
-    is a set lookup, ``*`` and a literal tail an ``endswith``, the rest one compiled expression.
-    Called once per listed file, so this is on the path of every large run."""
+def _shapes(patterns: tuple[str, ...]) -> tuple[set[str], tuple[str, ...], Any]:
+    """``patterns`` (case-normalised) as literal names, literal tails after a ``*``, and one compiled
+    expression for the rest (None when there is no rest)."""
     import re
 
     exact: set[str] = set()
@@ -90,13 +89,36 @@ def matcher(patterns: tuple[str, ...]) -> Callable[[str], bool]:
             tails.append(p[1:])
         else:
             other.append(p)
-    ends = tuple(tails)
     regex = re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in other)) if other else None
+    return exact, tuple(tails), regex
+
+
+def matcher(patterns: tuple[str, ...]) -> Callable[[str], bool]:
+    """``any(fnmatch.fnmatch(name, p) for p in patterns)``, fast for the usual shapes: a literal name
+    is a set lookup, ``*`` and a literal tail an ``endswith``, the rest one compiled expression.
+    Called once per listed file, so this is on the path of every large run."""
+    exact, ends, regex = _shapes(patterns)
 
     def wanted(name: str) -> bool:
         name = os.path.normcase(name)
         return name in exact or name.endswith(ends) or (regex is not None and regex.match(name) is not None)
     return wanted
+
+
+def selector(patterns: tuple[str, ...]) -> Callable[[list[str]], list[str]]:
+    """The repo-relative POSIX paths whose file name :func:`matcher` wants, for a whole listing at once:
+    literal names and tails are tested on the whole path (a tail or name without "/" ends the path
+    exactly when it ends the file name), so most paths never have their name split off."""
+    wanted = matcher(patterns)
+    exact, ends, regex = _shapes(patterns)
+    if os.path.normcase("A/b") != "A/b" or any("/" in p for p in (*exact, *ends)):
+        return lambda names: [n for n in names if wanted(n.rpartition("/")[2])]
+    ends += tuple("/" + e for e in exact)
+    if regex is None:
+        return lambda names: [n for n in names if n.endswith(ends) or n in exact]
+    match = regex.match
+    return lambda names: [n for n in names if n.endswith(ends) or n in exact
+                          or match(n.rpartition("/")[2]) is not None]
 
 
 def candidates(paths: Iterable[str], root: Path, patterns: tuple[str, ...]) -> list[Candidate]:
@@ -120,7 +142,7 @@ def listing(paths: Iterable[str], root: Path, patterns: tuple[str, ...],
     resume()  # start-up is over: see openness_policy.gcpause
     out: dict[str, Candidate] = {}
     is_git = (root / ".git").exists()
-    wanted = matcher(patterns)
+    wanted, select = matcher(patterns), selector(patterns)
     searched: set[str] | None = set()
     for raw in paths:
         p = Path(raw)
@@ -134,10 +156,10 @@ def listing(paths: Iterable[str], root: Path, patterns: tuple[str, ...],
                 if searched is not None:
                     searched |= plain
                 prefix = os.path.join(os.fspath(root), "")
-                for name in names:
-                    if wanted(name.rpartition("/")[2]):
-                        c = Candidate(prefix + name, _shown(name), False)
-                        out.setdefault(c.display, c)
+                for name in select(names):
+                    shown = _shown(name)
+                    if shown not in out:
+                        out[shown] = Candidate(prefix + name, shown, False)
                 continue
             searched = None
             for f in _walk(p):
@@ -152,6 +174,8 @@ def listing(paths: Iterable[str], root: Path, patterns: tuple[str, ...],
 
 def _shown(name: str) -> str:
     """:func:`display_path` of a path git listed (already repo-relative and POSIX)."""
+    if name.isascii():
+        return name
     try:
         name.encode("utf-8")
     except UnicodeEncodeError:
@@ -210,10 +234,16 @@ def _git_files(top: Path, root: Path, untracked: Iterable[str] | None = None,
         if proc.returncode != 0:
             return None
         listed = proc.stdout
+    import re
+
+    text = listed.decode("utf-8", "surrogateescape")
     names: dict[str, None] = {}
     deleted: set[str] = set()
     plain: set[str] = set()
-    for e in listed.decode("utf-8", "surrogateescape").split("\0"):
+    usual = re.findall(r"(?:\A|\0)H 100(?:644|755) [0-9a-f]+ 0\t([^\0]*)", text)
+    if len(usual) == text.count("\0"):  # every entry a tracked regular file, all in place: no need to look closer
+        names, plain = dict.fromkeys(usual), set(usual)
+    for e in (() if names else text.split("\0")):
         if len(e) < 3:
             continue
         tag = e[0]

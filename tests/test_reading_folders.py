@@ -50,7 +50,7 @@ import fnmatch  # noqa: E402
 
 from hypothesis import given, settings, strategies as st  # noqa: E402
 
-from openness_policy.discover import matcher  # noqa: E402
+from openness_policy.discover import matcher, selector  # noqa: E402
 
 _BUILTIN_SHAPES = ("openness.yaml", "*.openness.yml", "*.cdx.json", "*aibom*.json", "[rR][eE][aA][dD][mM][eE].[mM][dD]",
                    "bom.json", "*.yml", "model?.json", "*")
@@ -71,3 +71,17 @@ def test_matcher_literal_and_tail_shortcuts_keep_fnmatch_meaning():
     assert wanted("x.c") and not wanted("x.d")
     assert matcher(("*?.md",))("a.md") and not matcher(("*?.md",))(".md")
     assert not matcher(())("anything")
+
+
+_PATHS = st.lists(st.lists(_NAME_CHARS, max_size=6).map("".join), min_size=1, max_size=4).map("/".join)
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from(_BUILTIN_SHAPES + ("a/b.yml", "*/x")) | st.lists(_NAME_CHARS, max_size=6).map("".join),
+                max_size=5),
+       st.lists(_PATHS, max_size=8))
+def test_selector_keeps_the_paths_whose_file_name_matcher_wants(patterns, paths):
+    """The bulk filter a listing uses tests tails on whole paths: it must keep exactly what the
+    per-name matcher keeps, also for patterns holding "/" (which no file name matches)."""
+    wanted = matcher(tuple(patterns))
+    assert selector(tuple(patterns))(paths) == [p for p in paths if wanted(p.rpartition("/")[2])]
