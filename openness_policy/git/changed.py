@@ -19,7 +19,7 @@ from openness_policy.git.mentions import last_segment
 from openness_policy.record import ModelRecord
 
 if TYPE_CHECKING:
-    from openness_policy.git.mentions import Mentions
+    from openness_policy.git.mentions import Mentions, Pool
 
 Loader = Callable[[Candidate], "list[ModelRecord]"]
 
@@ -71,9 +71,10 @@ def _bases_named(records: Iterable[ModelRecord]) -> tuple[set[str], set[str]]:
     return paths, refs
 
 
-def select(found: list[Candidate], cs: ChangeSet, load: Loader, mentions: "Mentions",
+def select(pool: "Pool", cs: ChangeSet, load: Loader, mentions: "Mentions",
            removed_records: Callable[[str], "list[ModelRecord]"]) -> dict[str, list[ModelRecord]]:
-    """The candidates to judge, as ``display -> records`` in ``found`` order (records already loaded)."""
+    """The candidates to judge, as ``display -> records`` in discovery order (records already loaded)."""
+    found = pool.found
     chosen: dict[str, list[ModelRecord]] = {}
     for c in found:
         if c.display in cs.current:
@@ -90,7 +91,7 @@ def select(found: list[Candidate], cs: ChangeSet, load: Loader, mentions: "Menti
     # what the first rounds here and in context() look for, in one search (usually covered by the
     # one first_needles started, which also guessed the later rounds)
     mentions.prefetch(_needles(changed) | {last_segment(r) for r in _bases_named([r for rs in chosen.values() for r in rs])[1]})
-    _dependents(found, chosen, changed, load, mentions)
+    _dependents(pool, chosen, changed, load, mentions)
     return {c.display: chosen[c.display] for c in found if c.display in chosen}
 
 
@@ -126,7 +127,7 @@ def _likely_bases(records: list[ModelRecord], load: Callable[[str], "list[ModelR
     return names
 
 
-def _dependents(found: list[Candidate], chosen: dict[str, list[ModelRecord]], changed: list[ModelRecord],
+def _dependents(pool: "Pool", chosen: dict[str, list[ModelRecord]], changed: list[ModelRecord],
                 load: Loader, mentions: "Mentions") -> None:
     """Add manifests whose base model is among ``changed``, transitively."""
     from openness_policy.lineage import bases_of, index
@@ -135,7 +136,7 @@ def _dependents(found: list[Candidate], chosen: dict[str, list[ModelRecord]], ch
         by_path, by_name = index(changed)
         needles = _needles(changed)
         changed = []
-        for c in mentions.among([c for c in found if c.display not in chosen], needles):
+        for c in mentions.among(pool, needles, skip=set(chosen)):
             if c.display in chosen:
                 continue
             recs = load(c)
@@ -144,7 +145,7 @@ def _dependents(found: list[Candidate], chosen: dict[str, list[ModelRecord]], ch
                 changed += recs
 
 
-def context(found: list[Candidate], chosen: dict[str, list[ModelRecord]], load: Loader,
+def context(pool: "Pool", chosen: dict[str, list[ModelRecord]], load: Loader,
             mentions: "Mentions") -> dict[str, list[ModelRecord]]:
     """Base models of the chosen manifests described in the repository (transitively), not chosen.
 
@@ -158,11 +159,9 @@ def context(found: list[Candidate], chosen: dict[str, list[ModelRecord]], load: 
     while pending:
         paths, refs = _bases_named(pending)
         new: list[ModelRecord] = []
-        rest = [c for c in found if c.display not in chosen and c.display not in out]
-        named = {c.display for c in mentions.defining([c for c in rest if c.display not in paths], refs)}
-        for c in rest:
-            if c.display not in paths and c.display not in named:
-                continue
+        skip = set(chosen) | set(out)
+        named = {c.display for c in mentions.defining(pool, refs, skip | paths)}
+        for c in pool.ordered((paths | named) - skip):
             recs = load(c)
             by_path, by_name = index(recs)
             if any(bases_of(r, by_path, by_name) for r in pending):

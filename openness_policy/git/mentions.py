@@ -8,7 +8,7 @@ read, each at most once.
 from __future__ import annotations
 
 import re
-from typing import Any, Callable, Protocol
+from typing import Any, Callable, Container, Iterable, Protocol
 
 from openness_policy.discover import Candidate
 
@@ -90,40 +90,47 @@ class Mentions:
         git works while this process goes on."""
         self._lines({n for n in needles if n}, wait=False)
 
-    def among(self, cands: list[Candidate], needles: set[str]) -> list[Candidate]:
-        """The candidates whose text contains one of ``needles`` (lower case)."""
+    def among(self, pool: Pool, needles: set[str], skip: Container[str] = ()) -> list[Candidate]:
+        """The candidates of ``pool`` (but those in ``skip``) whose text contains one of ``needles``
+        (lower case), in discovery order."""
         needles = {n for n in needles if n}
-        if not needles or not cands:
+        if not needles or not pool.found:
             return []
         found = self._lines(needles)
         if found is None:
-            return [c for c in cands if self._contains(c, needles)]
+            return [c for c in pool.found if c.display not in skip and self._contains(c, needles)]
         lines, searched = found
         holds = _per_line(lambda ln: any(n in ln.lower() for n in needles))
-        hits = {d for d, ls in lines.items() if any(map(holds, ls))}  # files git read: decided by their lines
-        return [c for c in cands if (c.display in hits if c.display in searched else self._contains(c, needles))]
+        hits = [d for d, ls in lines.items() if d not in skip and any(map(holds, ls))]  # files git read
+        return pool.ordered(hits + self._read_instead(pool, searched, needles, skip))
 
-    def defining(self, cands: list[Candidate], refs: set[str]) -> list[Candidate]:
-        """The candidates whose records may be named one of ``refs`` (lower case, as lineage names
-        bases). Without name keys for every format, the files mentioning a name's last part."""
+    def defining(self, pool: Pool, refs: set[str], skip: Container[str] = ()) -> list[Candidate]:
+        """The candidates of ``pool`` (but those in ``skip``) whose records may be named one of ``refs``
+        (lower case, as lineage names bases), in discovery order. Without name keys for every format,
+        the files mentioning a name's last part."""
         refs = {r for r in refs if r}
         needles = {last_segment(r) for r in refs} - {""}
-        if not needles or not cands:
+        if not needles or not pool.found:
             return []
         keys = self.name_keys
         found = self._lines(needles)
         if keys is None or found is None or any(ch in r for r in refs for ch in ":#'\"\n\\"):
-            return self.among(cands, needles)
+            return self.among(pool, needles, skip)
         lines, searched = found
         names = _per_line(lambda ln: ((any(n in ln.lower() for n in needles) or not ln.isascii() or "\\" in ln)
                                       and may_name(ln, refs, keys)))
         named = {d for d, ls in lines.items() if any(map(names, ls))}
         # a file in a folder named like the model may be named after its folder (a card that names no model)
-        folders = {f for f in {c.display.rpartition("/")[0] for c in cands}
-                   if not needles.isdisjoint(f.lower().split("/"))}
-        if folders:
-            named.update(c.display for c in cands if c.display.rpartition("/")[0] in folders)
-        return [c for c in cands if (c.display in named if c.display in searched else self._contains(c, needles))]
+        for folder in pool.folders():
+            if not needles.isdisjoint(folder.lower().split("/")):
+                named.update(pool.in_folder(folder))
+        kept = [d for d in named if d in searched and d not in skip]
+        return pool.ordered(kept + self._read_instead(pool, searched, needles, skip))
+
+    def _read_instead(self, pool: Pool, searched: set[str], needles: set[str], skip: Container[str]) -> list[str]:
+        """The candidates git did not read (untracked, changed since the searched commit, named on the
+        command line) whose text contains a needle: each file read once."""
+        return [c.display for c in pool.outside(searched) if c.display not in skip and self._contains(c, needles)]
 
     def _lines(self, needles: set[str], wait: bool = True) -> tuple[dict[str, list[str]], set[str]] | None:
         """git's lines for a search covering ``needles`` (one search serves any subset of an earlier one)."""
@@ -147,6 +154,38 @@ class Mentions:
             self.texts[c.display] = (self.read(c) or "").lower()
         text = self.texts[c.display]
         return any(n in text for n in needles)
+
+
+class Pool:
+    """The candidates of a run in discovery order (sorted by display path), looked up by display path,
+    so that a search answers in time that grows with its hits, not with the repository."""
+
+    def __init__(self, found: list[Candidate]):
+        self.found = found
+        self.index = {c.display: c for c in found}
+        self._outside: tuple[set[str], list[Candidate]] | None = None
+        self._folders: dict[str, list[str]] | None = None
+
+    def ordered(self, displays: Iterable[str]) -> list[Candidate]:
+        """The candidates among ``displays``, each once, in discovery order."""
+        index = self.index
+        return [index[d] for d in sorted({d for d in displays if d in index})]
+
+    def outside(self, searched: set[str]) -> list[Candidate]:
+        """The candidates not in ``searched`` (kept for the last set asked about)."""
+        if self._outside is None or self._outside[0] is not searched:
+            self._outside = (searched, [c for c in self.found if c.display not in searched])
+        return self._outside[1]
+
+    def folders(self) -> Iterable[str]:
+        if self._folders is None:
+            self._folders = {}
+            for c in self.found:
+                self._folders.setdefault(c.display.rpartition("/")[0], []).append(c.display)
+        return self._folders
+
+    def in_folder(self, folder: str) -> list[str]:
+        return (self._folders or {}).get(folder, [])
 
 
 class Search(Protocol):

@@ -29,7 +29,7 @@ def run_pr(opts: Any, registry: Any, root: Path, cwd: Path) -> Report:
     from openness_policy import engine
     from openness_policy.baseline import suppress
     from openness_policy.git.changed import change_set, context, first_needles, select
-    from openness_policy.git.mentions import Mentions
+    from openness_policy.git.mentions import Mentions, Pool
 
     early = opts.git_start
     if early is None or not early.serves(opts.diff_base, root, opts.paths):
@@ -92,8 +92,9 @@ def run_pr(opts: Any, registry: Any, root: Path, cwd: Path) -> Report:
                               started.listed)
     if search is not None:
         search.listed(searched)
-    chosen = select(found, cs, load, mentions, removed)
-    bases = context(found, chosen, load, mentions)  # judged for lineage only, never reported
+    pool = Pool(found)
+    chosen = select(pool, cs, load, mentions, removed)
+    bases = context(pool, chosen, load, mentions)  # judged for lineage only, never reported
     records = [r for recs in (*chosen.values(), *bases.values()) for r in recs]
     earlier = [r for display in (*chosen, *bases) for r in at_base(display)]
     files = sum(1 for recs in chosen.values() if recs)
