@@ -86,8 +86,20 @@ def test_rewritten_names_the_files_with_a_filter_or_ident(tmp_path):
         (repo / "models" / "a" / name).write_text("x: 1\n")
     (repo / ".gitattributes").write_text("big.yaml filter=lfs\nid.yaml ident\nunset.yaml -filter\nfilter filter=x\n")
     commit(repo, "attributes")
-    assert rewritten(repo, [str(repo / "models")])() == {"models/a/big.yaml", "models/a/id.yaml", "models/a/filter"}
+    # "-filter" is listed too: the file is then read from disk, which costs a read and is never wrong
+    assert rewritten(repo, [str(repo / "models")])() == {"models/a/big.yaml", "models/a/id.yaml", "models/a/filter",
+                                                          "models/a/unset.yaml"}
+    assert rewritten(repo, [str(repo)])() == {"models/a/big.yaml", "models/a/id.yaml", "models/a/filter",
+                                              "models/a/unset.yaml"}
+    odd = repo / "models" / "[b]*"  # a folder named like a glob: matched by itself only
+    odd.mkdir()
+    (odd / "big.yaml").write_text("x: 1\n")
+    (repo / "models" / "bb").mkdir()
+    (repo / "models" / "bb" / "big.yaml").write_text("x: 1\n")
+    commit(repo, "odd folder")
+    assert rewritten(repo, [str(odd)])() == {"models/[b]*/big.yaml"}
     assert rewritten(repo, [])() is None  # nothing asked: nothing can be vouched for
+    assert rewritten(repo, [str(tmp_path)])() is None  # outside the repository
 
 
 def test_rewritten_is_none_when_git_fails(tmp_path):

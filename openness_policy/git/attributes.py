@@ -7,57 +7,62 @@ attribute does; line endings are converted too, but no search here depends on th
 """
 from __future__ import annotations
 
+import os
 import subprocess
+import tempfile
 from pathlib import Path
 from typing import Callable
 
 from openness_policy.git.repo import decoded, wait_exit
 
+# git leaves out of the listing the files whose "filter" and "ident" are both unspecified: what remains
+# has one of them set, given a value, or unset ("-filter", listed too: reading such a file costs a read)
+_PLAIN = "exclude,top,attr:!filter !ident"
+
 
 def rewritten(root: Path, folders: list[str]) -> Callable[[], "set[str] | None"]:
-    """The tracked files under ``folders`` (absolute) that a ``filter`` or ``ident`` attribute rewrites on
-    checkout, as ``git check-attr`` tells (it reads every attributes file git would: ``.gitattributes``,
-    ``info/attributes``, the user's and the system's). Any other file unchanged since a commit holds
-    that commit's blob byte for byte, but for line endings, which no search here depends on. git lists
-    the files into git: no Python work until the answer. Started now; the returned function waits
-    (None when git fails)."""
-    import tempfile
-
-    if not folders:
+    """The tracked files under ``folders`` (absolute) that a ``filter`` or ``ident`` attribute may rewrite
+    on checkout. One ``git ls-files`` with ``attr`` pathspecs, so git reads every attributes file it
+    would (``.gitattributes``, ``info/attributes``, the user's and the system's) and lists only those
+    files: none in most repositories. Any other file unchanged since a commit holds that commit's blob
+    byte for byte, but for line endings, which no search here depends on. Started now; the returned
+    function waits (None when git fails or a folder is outside ``root``)."""
+    specs: list[str] = []
+    for folder in folders:
+        rel = Path(os.path.relpath(folder, root)).as_posix()
+        if rel == ".." or rel.startswith("../"):
+            return lambda: None
+        rel = "" if rel == "." else rel
+        specs += [f":(top,literal){rel}" if rel else ":(top)", f":({_PLAIN}){_glob_safe(rel)}"]
+    if not specs:
         return lambda: None
     out = tempfile.TemporaryFile()
     try:
-        lister = subprocess.Popen(["git", "ls-files", "-z", "--", *folders], cwd=root, stdout=subprocess.PIPE,
-                                  stderr=subprocess.DEVNULL)
-        assert lister.stdout is not None
-        try:
-            checker = subprocess.Popen(["git", "check-attr", "-z", "--stdin", "filter", "ident"], cwd=root,
-                                       stdin=lister.stdout, stdout=out, stderr=subprocess.DEVNULL)
-        finally:
-            lister.stdout.close()  # the checker holds it now
+        proc = subprocess.Popen(["git", "ls-files", "-z", "--", *specs], cwd=root, stdin=subprocess.DEVNULL,
+                                stdout=out, stderr=subprocess.DEVNULL)
     except (OSError, ValueError):
         out.close()
         return lambda: None
+    done: list[set[str] | None] = []
 
     def answer() -> set[str] | None:
-        with out:
-            try:
-                wait_exit(lister)
-                wait_exit(checker)
-            except subprocess.SubprocessError:
-                for proc in (lister, checker):
+        if not done:
+            with out:
+                try:
+                    wait_exit(proc)
+                except subprocess.SubprocessError:
                     proc.kill()
                     proc.wait()
-                return None
-            if lister.returncode != 0 or checker.returncode != 0:
-                return None
-            out.seek(0)
-            text = out.read()
-        fields = text.split(b"\0")  # records: path NUL attribute NUL value NUL
-        if fields.pop() != b"" or len(fields) % 3:
-            return None
-        values = fields[2::3]
-        if set(values) <= {b"unspecified", b"unset"}:
-            return set()
-        return {decoded(fields[i]) for i in range(0, len(fields), 3) if values[i // 3] not in (b"unspecified", b"unset")}
+                    done.append(None)
+                    return None
+                out.seek(0)
+                text = out.read()
+            done.append({decoded(n) for n in text.split(b"\0") if n} if proc.returncode == 0 else None)
+        return done[0]
     return answer
+
+
+def _glob_safe(rel: str) -> str:
+    """``rel`` for a pathspec without ``literal`` magic (git does not take it together with ``attr``):
+    a folder name with glob characters is matched by itself only when they are escaped."""
+    return "".join("\\" + ch if ch in "*?[\\" else ch for ch in rel)
