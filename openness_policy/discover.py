@@ -156,8 +156,10 @@ def listing(paths: Iterable[str], root: Path, patterns: tuple[str, ...],
                 if searched is not None:
                     searched |= plain
                 prefix = os.path.join(os.fspath(root), "")
-                for name in select(names):
-                    shown = _shown(name)
+                chosen = select(names)
+                ascii_only = all(map(str.isascii, chosen))  # then each name is its own display path
+                for name in chosen:
+                    shown = name if ascii_only else _shown(name)
                     if shown not in out:
                         out[shown] = Candidate(prefix + name, shown, False)
                 continue
@@ -174,8 +176,6 @@ def listing(paths: Iterable[str], root: Path, patterns: tuple[str, ...],
 
 def _shown(name: str) -> str:
     """:func:`display_path` of a path git listed (already repo-relative and POSIX)."""
-    if name.isascii():
-        return name
     try:
         name.encode("utf-8")
     except UnicodeEncodeError:

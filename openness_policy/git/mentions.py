@@ -164,7 +164,7 @@ class Pool:
         self.found = found
         self.index = {c.display: c for c in found}
         self._outside: tuple[set[str], list[Candidate]] | None = None
-        self._folders: dict[str, list[str]] | None = None
+        self._folders: set[str] | None = None
 
     def ordered(self, displays: Iterable[str]) -> list[Candidate]:
         """The candidates among ``displays``, each once, in discovery order."""
@@ -177,15 +177,15 @@ class Pool:
             self._outside = (searched, [c for c in self.found if c.display not in searched])
         return self._outside[1]
 
-    def folders(self) -> Iterable[str]:
+    def folders(self) -> set[str]:
+        """The folders holding candidates ("" for the top)."""
         if self._folders is None:
-            self._folders = {}
-            for c in self.found:
-                self._folders.setdefault(c.display.rpartition("/")[0], []).append(c.display)
+            self._folders = {d.rpartition("/")[0] for d in self.index}
         return self._folders
 
     def in_folder(self, folder: str) -> list[str]:
-        return (self._folders or {}).get(folder, [])
+        """The candidates directly in ``folder`` (rarely asked: a walk over all of them)."""
+        return [d for d in self.index if d.rpartition("/")[0] == folder]
 
 
 class Search(Protocol):
