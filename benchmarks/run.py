@@ -181,11 +181,13 @@ def collect(args: argparse.Namespace, work: Path, ours: list[str], peer: list[st
         git(repo, "commit", "-q", "-am", "change one manifest")
         plan["f"] = lambda: once(eval_cmd("--diff-base", "HEAD~1"))
         # git's own passes over the repository that pull-request mode cannot do without, one after the
-        # other: what changed, which files there are, and one text search for the changed model's name
+        # other: what changed since the merge base, which files there are, and one text search for the
+        # changed model's name in the merge base's blobs (as pull-request mode searches)
         needle = shlex.quote(path.name.split(".", 1)[0].lower())
-        passes = (f"git diff --name-status -z -M HEAD~1 -- >/dev/null && "
-                  f"git ls-files -z -v -s --cached --others --deleted --exclude-standard -- {mot_dir} >/dev/null && "
-                  f"{{ LC_ALL=C git grep -z -i -F -e {needle} -- {mot_dir} >/dev/null; true; }}")
+        passes = (f"git diff --name-status -z -M --merge-base HEAD~1 -- >/dev/null && "
+                  f"git ls-files --others --exclude-standard -z >/dev/null && "
+                  f"git ls-files -z -v -s --cached -- {mot_dir} >/dev/null && "
+                  f"{{ LC_ALL=C git grep --threads 1 -z -i -F -e {needle} HEAD~1 -- {mot_dir} >/dev/null; true; }}")
         plan["f0"] = lambda: once(["sh", "-c", passes])
     else:
         notes.append("(f) pull-request mode: not available (`eval --diff-base` is missing)")
