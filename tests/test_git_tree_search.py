@@ -134,3 +134,67 @@ def test_a_bad_revision_started_early_is_reported_as_before(tmp_path, monkeypatc
     assert code == 2 and "unknown revision 'no-such-branch'" in err
     code, _out, err = run_cli(tmp_path, "eval", "--diff-base", "main", monkeypatch=monkeypatch, capsys=capsys)
     assert code == 2 and "needs a git repository" in err and "Traceback" not in err
+
+
+ALPHA = "models/alpha/alpha.openness.yaml"
+BETA = "models/beta/beta.openness.yaml"
+
+
+def _usual_way(repo: Path, ref: str):
+    """What the functions of git.repo give when called one after the other, as before GitStart."""
+    from openness_policy.git import repo as gitrepo
+
+    r, sha = gitrepo.open_repo(repo, ref)
+    fork = gitrepo.merge_base(r, sha, ref)
+    return sha, fork, gitrepo.changes(r, fork)()
+
+
+def test_git_start_gives_what_the_commands_give_one_after_another(tmp_path):
+    """Renamed, deleted, edited, staged and untracked files, on a branch whose base moved on."""
+    from openness_policy.git.early import GitStart
+
+    repo = make_repo(tmp_path / "repo")
+    git(repo, "mv", ALPHA, "models/alpha/renamed.openness.yaml")
+    (repo / BETA).unlink()
+    commit(repo, "rename and delete")
+    git(repo, "checkout", "-q", "main")
+    (repo / "models" / "main-only.openness.yaml").write_text("openness: 1\nname: m\n")
+    commit(repo, "main moves on")
+    git(repo, "checkout", "-q", "pr")
+    (repo / "models" / "untracked.openness.yaml").write_text("openness: 1\nname: u\n")
+    (repo / "models" / "staged.openness.yaml").write_text("openness: 1\nname: s\n")
+    git(repo, "add", "models/staged.openness.yaml")
+    started = GitStart("main", repo, [str(repo / "models")]).result()  # paths as given, from the current folder
+    sha, fork, changes = _usual_way(repo, "main")
+    assert (started.ref_sha, started.fork) == (sha, fork) and fork != sha
+    assert sorted(started.changes, key=repr) == sorted(changes, key=repr)
+    assert {c.status for c in changes} >= {"R", "D", "A", "?"}
+    assert list(started.listed) == [str(repo / "models")]
+
+
+def test_unrelated_histories_fall_back_to_the_usual_diff(tmp_path, monkeypatch, capsys):
+    """No merge base: ``git diff --merge-base`` fails, and the change is taken against the base as it is."""
+    from openness_policy.git.early import GitStart
+
+    repo = make_repo(tmp_path / "repo")
+    git(repo, "checkout", "-q", "--orphan", "other")
+    edit(repo, ALPHA, "name: alpha", 'name: alpha\nversion: "9"')
+    commit(repo, "unrelated root")
+    started = GitStart("main", repo, ["."]).result()
+    assert started.fork == started.ref_sha  # compared with main as it is
+    assert [(c.status, c.path) for c in started.changes] == [("M", ALPHA)]
+    _, doc = run_json(repo, "--diff-base", "main", monkeypatch=monkeypatch, capsys=capsys)
+    assert [m["path"] for m in doc["models"]] == [ALPHA]
+
+
+def test_wait_exit_wakes_when_the_process_ends_and_times_out_otherwise():
+    from openness_policy.git.repo import wait_exit
+
+    quick = subprocess.Popen(["true"])
+    wait_exit(quick, 10)
+    assert quick.returncode == 0
+    slow = subprocess.Popen(["sleep", "5"])
+    with pytest.raises(subprocess.TimeoutExpired):
+        wait_exit(slow, 0.05)
+    slow.kill()
+    slow.wait()
