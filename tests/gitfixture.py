@@ -79,3 +79,12 @@ def count_reads(monkeypatch) -> list[str]:
 
     monkeypatch.setattr(reading, "read_bytes", counting)
     return seen
+
+
+def family(repo: Path, n: int) -> None:
+    """``n`` manifests that mention "olmo" only as a label value, never as their name."""
+    for i in range(n):
+        folder = repo / "models" / "family" / f"m{i:03d}"
+        folder.mkdir(parents=True)
+        (folder / f"fam-{i:03d}.openness.yaml").write_text(
+            f"openness: 1\nname: olmo-{i:03d}\nowner: f@example.com\nlicense: apache-2.0\nlabels:\n  family: olmo\n")

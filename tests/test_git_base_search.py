@@ -6,11 +6,9 @@ each case below compares pull-request mode with a full run of the same repositor
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from gitfixture import commit, count_reads, edit, make_repo, run_json
+from gitfixture import commit, count_reads, edit, family, make_repo, run_json
 from openness_policy.git.mentions import may_name
 
 KID = "models/kid/kid.openness.yaml"
@@ -50,15 +48,6 @@ def test_which_lines_may_name_a_model(line, names):
 def test_group_and_name_make_one_name():
     assert may_name('  "name": "olmo",', {"acme/olmo"}, ("name",))
     assert not may_name('  "name": "olmo",', {"acme/olmo-2"}, ("name",))
-
-
-def family(repo: Path, n: int) -> None:
-    """``n`` manifests that mention "olmo" only as a label value, never as their name."""
-    for i in range(n):
-        folder = repo / "models" / "family" / f"m{i:03d}"
-        folder.mkdir(parents=True)
-        (folder / f"fam-{i:03d}.openness.yaml").write_text(
-            f"openness: 1\nname: olmo-{i:03d}\nowner: f@example.com\nlicense: apache-2.0\nlabels:\n  family: olmo\n")
 
 
 def test_a_base_named_by_a_common_family_name_is_found_without_reading_the_family(tmp_path, monkeypatch, capsys):

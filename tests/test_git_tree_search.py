@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from gitfixture import commit, count_reads, edit, git, make_repo, run_cli, run_json
+from gitfixture import commit, count_reads, edit, family, git, make_repo, run_cli, run_json
 from openness_policy.discover import git_files_command
 from openness_policy.git.attributes import rewritten
 from openness_policy.git.search import named_in, named_like
@@ -21,15 +21,6 @@ KID = "models/kid/kid.openness.yaml"
 KID_TEXT = ("openness: 1\nname: kid\nowner: k@example.com\nweights: {released: true}\n"
             "components:\n  model-parameters-final: {}\nbase_models:\n  - id: OLMo\n    relation: finetune\n")
 BASE_PATH = "models/base/base.openness.yaml"
-
-
-def _family(repo: Path, n: int) -> None:
-    """Manifests that mention "olmo" only as a label, so that the search has lines to rule out."""
-    for i in range(n):
-        folder = repo / "models" / "family" / f"m{i:02d}"
-        folder.mkdir(parents=True)
-        (folder / f"fam-{i:02d}.openness.yaml").write_text(
-            f"openness: 1\nname: fam-{i:02d}\nowner: f@example.com\nlicense: apache-2.0\nlabels:\n  family: olmo\n")
 
 
 def _kid_changed(repo: Path) -> str:
@@ -49,7 +40,7 @@ def test_a_file_a_checkout_filter_rewrites_is_read_from_the_work_tree(tmp_path, 
     git(repo, "config", "filter.hide.clean", "sed s/olmo/hidden/")
     git(repo, "config", "filter.hide.smudge", "sed s/hidden/olmo/")
     (repo / ".gitattributes").write_text("models/base/*.yaml filter=hide\n")
-    _family(repo, 3)
+    family(repo, 3)
     (repo / BASE_PATH).parent.mkdir(parents=True)
     (repo / BASE_PATH).write_text("openness: 1\nname: olmo\nowner: o@example.com\nlicense: mit\n")
     base = _kid_changed(repo)
@@ -69,7 +60,7 @@ def test_a_file_a_checkout_filter_rewrites_is_read_from_the_work_tree(tmp_path, 
 def test_a_file_changed_since_the_fork_is_read_from_the_work_tree(tmp_path, monkeypatch, capsys):
     """The base model's file gains the name only in the work tree: its blob at the fork cannot say so."""
     repo = make_repo(tmp_path / "repo")
-    _family(repo, 3)
+    family(repo, 3)
     (repo / BASE_PATH).parent.mkdir(parents=True)
     (repo / BASE_PATH).write_text("openness: 1\nname: other\nowner: o@example.com\nlicense: mit\n")
     base = _kid_changed(repo)
