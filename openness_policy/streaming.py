@@ -63,9 +63,11 @@ def _open(target: Target) -> ContextManager[IO[str]]:
         return nullcontext(target)
     from openness_policy.errors import UserError
 
+    from openness_policy.output_file import replacing
+
     try:
         Path(target).parent.mkdir(parents=True, exist_ok=True)
-        return open(target, "w", encoding="utf-8")
+        return replacing(target)
     except OSError as exc:
         raise UserError(f"{target}: cannot write output: {exc.strerror}") from None
 

@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from openness_policy.errors import UserError
+from openness_policy.output_file import replacing
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,8 @@ def write(outputs: list[Output], report: Any, reporters: dict[str, Any], color: 
             text = _render(reporter, report, False, options or {})
             try:
                 Path(o.file).parent.mkdir(parents=True, exist_ok=True)
-                Path(o.file).write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+                with replacing(o.file) as out:
+                    out.write(text if text.endswith("\n") else text + "\n")
             except OSError as exc:
                 raise UserError(f"{o.file}: cannot write output: {exc.strerror}") from None
 

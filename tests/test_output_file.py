@@ -1,0 +1,70 @@
+"""Outputs are replaced by writing over an existing file and cutting it at the end (see
+``openness_policy.output_file``): the content must be exactly what was written, whatever was there."""
+from __future__ import annotations
+
+import os
+import stat
+
+import pytest
+
+from openness_policy.output_file import replacing
+
+
+@pytest.mark.parametrize("before", [None, "", "short", "x" * 100_000, "ünïcödé\n" * 1000])
+@pytest.mark.parametrize("after", ["", "new\n", "y" * 50_000, "ü" * 70_000])
+def test_the_file_holds_exactly_what_was_written(tmp_path, before, after):
+    path = tmp_path / "out.sarif"
+    if before is not None:
+        path.write_text(before, encoding="utf-8")
+    with replacing(str(path)) as out:
+        out.write(after)
+    assert path.read_text(encoding="utf-8") == after
+
+
+def test_an_existing_file_keeps_its_inode_and_mode(tmp_path):
+    path = tmp_path / "out.sarif"
+    path.write_text("old content that is longer than the new one\n")
+    path.chmod(0o600)
+    inode = path.stat().st_ino
+    with replacing(str(path)) as out:
+        out.write("new\n")
+    assert path.read_text() == "new\n"
+    assert path.stat().st_ino == inode and stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_a_symlinked_output_is_written_through_the_link(tmp_path):
+    target = tmp_path / "real.sarif"
+    target.write_text("old\n" * 10)
+    link = tmp_path / "link.sarif"
+    link.symlink_to(target)
+    with replacing(str(link)) as out:
+        out.write("new\n")
+    assert link.is_symlink() and target.read_text() == "new\n"
+
+
+@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root reads files whatever their mode")
+def test_a_write_only_file_is_written_the_usual_way(tmp_path):
+    path = tmp_path / "out.sarif"
+    path.write_text("old content\n")
+    path.chmod(0o200)
+    with replacing(str(path)) as out:
+        out.write("new\n")
+    path.chmod(0o600)
+    assert path.read_text() == "new\n"
+
+
+def test_a_fifo_is_written_as_a_stream(tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        with replacing(str(fifo)) as out:
+            out.write("through the pipe\n")
+        assert os.read(reader, 100) == b"through the pipe\n"
+    finally:
+        os.close(reader)
+
+
+def test_an_error_is_raised_when_opening(tmp_path):
+    with pytest.raises(OSError):
+        replacing(str(tmp_path / "missing-folder" / "out.sarif"))
