@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import copyreg
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any, Callable, Iterator
 
@@ -82,6 +82,8 @@ def prepare(j: Judging) -> Report:
     from openness_policy.engine import judge, ordered_formats
 
     j.formats = j.formats or ordered_formats(j.registry)
+    if j.opts.today is None:  # one date for the whole run (also when it runs past midnight), read once
+        j.opts = replace(j.opts, today=j.opts.date)
     base = judge([], j.registry, j.policy, j.catalog, j.opts, files=0)
     j.policy_level = [identity(f) for f in (*base.findings, *base.suppressed)]
     return base
