@@ -121,8 +121,17 @@ def selector(patterns: tuple[str, ...]) -> Callable[[list[str]], list[str]]:
                           or match(n.rpartition("/")[2]) is not None]
 
 
-def candidates(paths: Iterable[str], root: Path, patterns: tuple[str, ...]) -> list[Candidate]:
-    return listing(paths, root, patterns)[0]
+def candidates(paths: Iterable[str], root: Path, patterns: tuple[str, ...],
+               early: tuple[Path, dict] | None = None) -> list[Candidate]:
+    """The candidates under ``paths``. ``early``: (root, folder -> waiter) from
+    :func:`openness_policy.git.early.start_listing` (full mode), when the caller started git's listing
+    before it was ready for it; used only for the same root."""
+    prefetched = None
+    if early is not None and early[0] == root:
+        from openness_policy.git.early import waited
+
+        prefetched = waited(early[1])
+    return listing(paths, root, patterns, None, prefetched)[0]
 
 
 def listing(paths: Iterable[str], root: Path, patterns: tuple[str, ...],

@@ -41,6 +41,7 @@ class Options:
     jobs: int | None = None  # worker processes for a full run; None = parallel.auto_jobs (1 for small runs)
     sarif_max_results: int = 0  # SARIF outputs keep the most severe this many results (0: all), see sarif_limit
     git_start: Any = None  # with diff_base: git.early.GitStart, when the caller started git's commands already
+    git_listing: Any = None  # without: (root, git.early.start_listing(...)), when the caller started the listing
 
     @property
     def date(self) -> str:
@@ -167,7 +168,7 @@ def run(opts: Options, registry: Any | None = None, cwd: Path | None = None) -> 
         policy = build_policy(registry, root, opts, cwd)
         catalog = load_catalog(registry, policy)
         formats = ordered_formats(registry)
-        found = candidates(opts.paths, root, patterns(formats))
+        found = candidates(opts.paths, root, patterns(formats), opts.git_listing)
         report = judge_found(found, root, registry, policy, catalog, opts)
     if accepted is not None or opts.write_baseline:
         from openness_policy.baseline import apply

@@ -50,7 +50,8 @@ def run(opts: Any, registry: Any, cwd: Path, outputs: list[Target]) -> Summary:
     root = engine.find_root(cwd)
     policy = engine.build_policy(registry, root, opts, cwd)
     catalog = engine.load_catalog(registry, policy)
-    found = candidates(opts.paths, root, engine.patterns(engine.ordered_formats(registry)))
+    found = candidates(opts.paths, root, engine.patterns(engine.ordered_formats(registry)),
+                       getattr(opts, "git_listing", None))
     jobs = getattr(opts, "jobs", None) or auto_jobs(len(found))
     with Progress(len(found)) as bar:
         return stream_sarif(found, Judging(root, registry, policy, catalog, opts), outputs, jobs, bar.update)

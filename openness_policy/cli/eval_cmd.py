@@ -1,6 +1,7 @@
 """``openness-policy eval``: judge every manifest against the policies and templates."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -56,22 +57,29 @@ def eval_command(paths, policies, templates, formats, outputs, fail_on, today, m
         raise click.UsageError(f"{'--only-new' if only_new else '--policy-from'} needs --diff-base REF")
     if diff_base and write_baseline:
         raise click.UsageError("--write-baseline needs a full run: drop --diff-base so every manifest is judged")
-    git_start = None
-    if diff_base:  # git works on a thread while the rest loads (see openness_policy.git.early)
+    # git works while the rest loads (see openness_policy.git.early): pull-request mode's first commands,
+    # or a full run's listing of the folders to check (a run over files alone needs no git)
+    where, git_start, git_listing = list(paths) or ["."], None, None
+    if diff_base or any(os.path.isdir(p) for p in where):
         from openness_policy.discover import find_root
-        from openness_policy.git.early import GitStart
+        from openness_policy.git import early
 
-        git_start = GitStart(diff_base, find_root(Path.cwd()), list(paths) or ["."])
+        root = find_root(Path.cwd())
+        if diff_base:
+            git_start = early.GitStart(diff_base, root, where)
+        else:
+            git_listing = (root, early.start_listing(root, where, untracked_known=False))
     from openness_policy.cli.outputs import plan, write
     from openness_policy.engine import Options, run
     from openness_policy.plugins import load_registry
 
     registry = load_registry()
     plan_ = plan(formats, outputs, registry.reporters)
-    opts = Options(paths=list(paths) or ["."], policies=list(policies), templates=list(templates),
+    opts = Options(paths=where, policies=list(policies), templates=list(templates),
                    fail_on=fail_on, today=today, max_bytes=max_file_size, diff_base=diff_base, only_new=only_new,
                    policy_from=policy_from or "base", baseline=baseline_file, write_baseline=write_baseline,
-                   jobs=jobs, sarif_max_results=sarif_max_results, git_start=git_start)
+                   jobs=jobs, sarif_max_results=sarif_max_results, git_start=git_start,
+                   git_listing=git_listing)
     from openness_policy import streaming
 
     if streaming.streamable(opts, [o.format for o in plan_], registry.reporters):  # SARIF only: streamed

@@ -52,7 +52,7 @@ class GitStart:
         self._diff = _spawn(root, "diff", "--name-status", "-z", "-M", "--no-color", "--no-ext-diff", "--no-textconv",
                             "--ignore-submodules", "--merge-base", ref, "--") if ok else None
         self._others = _spawn(root, "ls-files", "--others", "--exclude-standard", "-z") if ok else None
-        self._lists = _start_lists(root, self.paths)
+        self._lists = start_listing(root, self.paths, untracked_known=True)
         self._rewritten = rewritten(root, list(self._lists))
 
     def serves(self, ref: str, root: Path, paths: Sequence[str]) -> bool:
@@ -76,8 +76,7 @@ class GitStart:
             found = name_status(decoded(diff.stdout)) + [Change("?", p) for p in decoded(others.stdout).split("\0") if p]
         else:  # git's shortcut did not apply: the usual way, with its errors
             found = changes(repo, fork)()
-        listed = {top: proc.stdout for top, wait in self._lists.items()
-                  if (proc := wait()) is not None and proc.returncode == 0} if here else {}
+        listed = waited(self._lists) if here else {}
         return Started(repo, sha, fork, found, listed, self._rewritten if here else lambda: None)
 
 
@@ -114,9 +113,10 @@ def _spawn(root: Path, *args: str) -> Waiter:
     return wait
 
 
-def _start_lists(root: Path, paths: Sequence[str]) -> dict[str, Waiter]:
-    """``git ls-files`` for each folder among ``paths``, as :func:`openness_policy.discover.listing` runs
-    it in pull-request mode (index only): absolute folder -> its waiter."""
+def start_listing(root: Path, paths: Sequence[str], untracked_known: bool) -> dict[str, Waiter]:
+    """``git ls-files`` for each folder among ``paths``, as :func:`openness_policy.discover.listing` runs it
+    (``untracked_known``: the index only, as in pull-request mode, which lists untracked files itself),
+    started now: absolute folder -> its waiter. Nothing outside a git work tree."""
     from openness_policy.discover import git_files_command
 
     if not (root / ".git").exists():
@@ -124,5 +124,10 @@ def _start_lists(root: Path, paths: Sequence[str]) -> dict[str, Waiter]:
     out = {}
     for raw in dict.fromkeys(paths):
         if os.path.isdir(raw) and not os.path.islink(raw):
-            out[os.path.abspath(raw)] = _spawn(root, *git_files_command(Path(raw), True)[1:])
+            out[os.path.abspath(raw)] = _spawn(root, *git_files_command(Path(raw), untracked_known)[1:])
     return out
+
+
+def waited(started: dict[str, Waiter]) -> dict[str, bytes]:
+    """The outputs of :func:`start_listing`'s commands that succeeded."""
+    return {top: proc.stdout for top, wait in started.items() if (proc := wait()) is not None and proc.returncode == 0}
