@@ -144,8 +144,8 @@ def listing(paths: Iterable[str], root: Path, patterns: tuple[str, ...],
     ``untracked``: the repository's untracked files (repo-relative, ``.gitignore`` honoured), when the
     caller has them already (pull-request mode). git then reads only its index, and tracked files
     deleted from the work tree stay in the list: whoever reads a candidate must skip a missing one.
-    ``prefetched``: the output of :func:`git_files_command` by absolute folder path, for folders whose
-    listing the caller started early (pull-request mode, see :mod:`openness_policy.git.early`)."""
+    ``prefetched``: the output of :func:`git_files_command` (in the mode ``untracked`` asks for) by absolute
+    folder path, for folders whose listing the caller started early (see :mod:`openness_policy.git.early`)."""
     from openness_policy.gcpause import resume
 
     resume()  # start-up is over: see openness_policy.gcpause
