@@ -109,9 +109,9 @@ def selector(patterns: tuple[str, ...]) -> Callable[[list[str]], list[str]]:
     """The repo-relative POSIX paths whose file name :func:`matcher` wants, for a whole listing at once:
     literal names and tails are tested on the whole path (a tail or name without "/" ends the path
     exactly when it ends the file name), so most paths never have their name split off."""
-    wanted = matcher(patterns)
     exact, ends, regex = _shapes(patterns)
     if os.path.normcase("A/b") != "A/b" or any("/" in p for p in (*exact, *ends)):
+        wanted = matcher(patterns)
         return lambda names: [n for n in names if wanted(n.rpartition("/")[2])]
     ends += tuple("/" + e for e in exact)
     if regex is None:

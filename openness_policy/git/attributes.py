@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Callable
 
 from openness_policy.git.repo import decoded, wait_exit
+from openness_policy.git.search import glob_escaped
 
 # git leaves out of the listing the files whose "filter" and "ident" are both unspecified: what remains
 # has one of them set, given a value, or unset ("-filter", listed too: reading such a file costs a read)
@@ -33,7 +34,8 @@ def rewritten(root: Path, folders: list[str]) -> Callable[[], "set[str] | None"]
         if rel == ".." or rel.startswith("../"):
             return lambda: None
         rel = "" if rel == "." else rel
-        specs += [f":(top,literal){rel}" if rel else ":(top)", f":({_PLAIN}){_glob_safe(rel)}"]
+        # git does not take ``literal`` together with ``attr``: the folder's glob characters are escaped
+        specs += [f":(top,literal){rel}" if rel else ":(top)", f":({_PLAIN}){glob_escaped(rel)}"]
     if not specs:
         return lambda: None
     out = tempfile.TemporaryFile()
@@ -60,9 +62,3 @@ def rewritten(root: Path, folders: list[str]) -> Callable[[], "set[str] | None"]
             done.append({decoded(n) for n in text.split(b"\0") if n} if proc.returncode == 0 else None)
         return done[0]
     return answer
-
-
-def _glob_safe(rel: str) -> str:
-    """``rel`` for a pathspec without ``literal`` magic (git does not take it together with ``attr``):
-    a folder name with glob characters is matched by itself only when they are escaped."""
-    return "".join("\\" + ch if ch in "*?[\\" else ch for ch in rel)

@@ -109,9 +109,14 @@ def _pathspecs(folders: list[str], patterns: tuple[str, ...]) -> list[str]:
     return out
 
 
+def glob_escaped(text: str) -> str:
+    """``text`` with glob characters escaped, to match itself in a pathspec without ``literal`` magic."""
+    return "".join("\\" + ch if ch in "*?[\\" else ch for ch in text)
+
+
 def _glob_folder(rel: str) -> str:
     """``rel/`` with glob characters escaped ("" for the top), to start a glob pathspec."""
-    return "".join("\\" + ch if ch in "*?[\\" else ch for ch in rel) + "/" if rel else ""
+    return glob_escaped(rel) + "/" if rel else ""
 
 
 def matching_lines(root: Path, patterns: list[bytes], pathspecs: list[str],
