@@ -10,33 +10,59 @@ again together with every file they reach. Files whose lineage stays inside them
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from openness_policy.discover import Candidate
 
 
-@dataclass(frozen=True)
 class _Value:
-    value: Any
+    """A fact's value, as ``lineage`` reads it from a record (``.value``)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
 
 
-@dataclass(frozen=True)
 class _Base:
-    ref: _Value
-    path: _Value | None
+    """A lineage entry, as ``lineage`` reads it from a record (``.ref.value``, ``.path.value``)."""
+
+    __slots__ = ("ref", "path")
+
+    def __init__(self, ref: _Value, path: _Value | None) -> None:
+        self.ref, self.path = ref, path
 
 
-@dataclass(eq=False)
 class Key:
-    """The parts of a record that ``lineage`` looks at, small enough to keep for every record."""
+    """The parts of a record that ``lineage`` looks at, small enough to keep for every record.
 
-    file: int  # the file's position in discovery order
-    path: str
-    name: _Value | None
-    lineage: tuple[_Base, ...]
-    evidence: dict = field(default_factory=dict)  # only ``hub_id``
-    release: str | None = None  # an MOT release name (repo_checks: duplicates across files)
+    Every file's keys travel from a worker to the parent, so a key pickles as one flat tuple of
+    strings (:meth:`__reduce__`), not as objects with their attribute dictionaries."""
+
+    __slots__ = ("file", "path", "name", "lineage", "evidence", "release")
+
+    def __init__(self, file: int, path: str, name: _Value | None, lineage: tuple[_Base, ...],
+                 evidence: dict | None = None, release: str | None = None) -> None:
+        self.file = file  # the file's position in discovery order
+        self.path = path
+        self.name = name
+        self.lineage = lineage
+        self.evidence = {} if evidence is None else evidence  # only ``hub_id``
+        self.release = release  # an MOT release name (repo_checks: duplicates across files)
+
+    def __reduce__(self) -> tuple:
+        bases = tuple((b.ref.value, None if b.path is None else b.path.value) for b in self.lineage)
+        return _key, (self.file, self.path, None if self.name is None else self.name.value, bases,
+                      self.evidence.get("hub_id"), self.release)
+
+    def __repr__(self) -> str:
+        return f"Key({self.__reduce__()[1]!r})"
+
+
+def _key(file: int, path: str, name: Any, bases: tuple, hub: str | None, release: str | None) -> Key:
+    return Key(file, path, None if name is None else _Value(name),
+               tuple(_Base(_Value(ref), None if where is None else _Value(where)) for ref, where in bases),
+               {} if hub is None else {"hub_id": hub}, release)
 
 
 def keys_of(index: int, records: list) -> list[Key]:

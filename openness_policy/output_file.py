@@ -14,26 +14,28 @@ import stat
 from typing import IO, Any, ContextManager
 
 
-def replacing(path: str) -> ContextManager[IO[str]]:
-    """A text stream (UTF-8), open now (an ``OSError`` is raised here), whose writes become the whole
-    content of ``path`` when the ``with`` block ends."""
+def replacing(path: str, binary: bool = False) -> ContextManager[IO[Any]]:
+    """A text stream (UTF-8), or with ``binary`` a byte stream, open now (an ``OSError`` is raised here),
+    whose writes become the whole content of ``path`` when the ``with`` block ends."""
     try:
         regular = stat.S_ISREG(os.stat(path).st_mode)
     except OSError:
         regular = False
     if regular:
         try:
+            if binary:
+                return _CutAtEnd(open(path, "r+b"))  # noqa: SIM115 - closed by _CutAtEnd
             return _CutAtEnd(open(path, "r+", encoding="utf-8"))  # noqa: SIM115 - closed by _CutAtEnd
         except OSError:  # not readable by this process: written the usual way
             pass
-    return open(path, "w", encoding="utf-8")
+    return open(path, "wb") if binary else open(path, "w", encoding="utf-8")
 
 
 class _CutAtEnd:
-    def __init__(self, fh: IO[str]) -> None:
+    def __init__(self, fh: IO[Any]) -> None:
         self.fh = fh
 
-    def __enter__(self) -> IO[str]:
+    def __enter__(self) -> IO[Any]:
         return self.fh
 
     def __exit__(self, *exc: Any) -> None:

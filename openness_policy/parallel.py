@@ -62,6 +62,12 @@ class FileResult:
     sarif: Any = None  # sarif_stream.Part with stream=True (None from a worker: nothing beyond its segment)
     segment: str | None = None  # with stream=True in a worker: the file holding this and the next results
 
+    def __reduce__(self) -> tuple:
+        """Pickled as the constructor's arguments: one per file crosses the pipe, and a tuple is quicker
+        to pickle and unpickle than the attribute dictionary."""
+        return FileResult, (self.index, self.display, self.report, self.rules, self.lineage, self.models,
+                            self.failing, self.live, self.suppressed, self.sarif, self.segment)
+
 
 def auto_jobs(files: int) -> int:
     """Worker processes for ``--jobs auto``: one per CPU we may use, if there is enough work for them."""

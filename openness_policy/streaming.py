@@ -57,8 +57,17 @@ def run(opts: Any, registry: Any, cwd: Path, outputs: list[Target]) -> Summary:
         return stream_sarif(found, Judging(root, registry, policy, catalog, opts), outputs, jobs, bar.update)
 
 
-def _open(target: Target) -> ContextManager[IO[str]]:
+def _open(target: Target) -> ContextManager[IO[Any]]:
+    """A stream for ``target``: bytes (the log is spooled in UTF-8 and copied as it is) unless lines must end
+    in something other than ``\n`` here, or standard output is not UTF-8."""
+    import os
+
+    binary = os.linesep == "\n"
     if target is None:
+        buffer = getattr(sys.stdout, "buffer", None)
+        if binary and buffer is not None and (sys.stdout.encoding or "").lower().replace("_", "-") in ("utf-8", "utf8"):
+            sys.stdout.flush()
+            return nullcontext(buffer)
         return nullcontext(sys.stdout)
     if not isinstance(target, str):
         return nullcontext(target)
@@ -68,7 +77,7 @@ def _open(target: Target) -> ContextManager[IO[str]]:
 
     try:
         Path(target).parent.mkdir(parents=True, exist_ok=True)
-        return replacing(target)
+        return replacing(target, binary=binary)
     except OSError as exc:
         raise UserError(f"{target}: cannot write output: {exc.strerror}") from None
 

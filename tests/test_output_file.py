@@ -21,6 +21,17 @@ def test_the_file_holds_exactly_what_was_written(tmp_path, before, after):
     assert path.read_text(encoding="utf-8") == after
 
 
+@pytest.mark.parametrize("before", [None, "", "x" * 100_000])
+@pytest.mark.parametrize("after", [b"", b"new\n", "\u00fc".encode() * 70_000])
+def test_a_byte_stream_holds_exactly_what_was_written(tmp_path, before, after):
+    path = tmp_path / "out.sarif"
+    if before is not None:
+        path.write_text(before, encoding="utf-8")
+    with replacing(str(path), binary=True) as out:
+        out.write(after)
+    assert path.read_bytes() == after
+
+
 def test_an_existing_file_keeps_its_inode_and_mode(tmp_path):
     path = tmp_path / "out.sarif"
     path.write_text("old content that is longer than the new one\n")
@@ -63,6 +74,11 @@ def test_a_file_this_process_cannot_read_is_written_the_usual_way(tmp_path, monk
         out.write("new\n")
     monkeypatch.undo()
     assert modes == ["r+", "w"] and path.read_text() == "new\n"
+    monkeypatch.setattr(builtins, "open", no_reading)
+    with replacing(str(path), binary=True) as out:
+        out.write(b"bytes\n")
+    monkeypatch.undo()
+    assert modes[2:] == ["r+b", "wb"] and path.read_bytes() == b"bytes\n"
 
 
 def test_a_fifo_is_written_as_a_stream(tmp_path):

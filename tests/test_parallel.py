@@ -135,3 +135,97 @@ def test_auto_jobs_keeps_small_runs_in_one_process():
     assert auto_jobs(1) == 1
     assert auto_jobs(100) == 1
     assert 1 <= auto_jobs(100_000) <= 64
+
+
+def test_lineage_keys_cross_the_pipe_whole():
+    """Keys travel from workers to the parent as flat tuples; what ``files_to_rejudge`` reads survives."""
+    import pickle
+
+    from openness_policy.cross_lineage import Key, _Base, _Value, files_to_rejudge
+    from openness_policy.parallel import FileResult
+
+    keys = [Key(0, "a/base.yaml", _Value("Base"), (), {"hub_id": "org/base"}, "base-1"),
+            Key(1, "b/tune.yaml", _Value("tune"), (_Base(_Value("org/base"), None),), {}, None),
+            Key(2, "c/bypath.yaml", None, (_Base(_Value("x"), _Value("../a/base.yaml")),), {}, "base-1")]
+    result = FileResult(2, "c/bypath.yaml", None, {"r": None}, keys, models=1, failing=2, live=3, suppressed=4,
+                        segment="seg")
+    back = pickle.loads(pickle.dumps(result, pickle.HIGHEST_PROTOCOL))
+    assert (back.index, back.display, back.rules, back.models, back.failing, back.live, back.suppressed,
+            back.segment) == (2, "c/bypath.yaml", {"r": None}, 1, 2, 3, 4, "seg")
+    assert [k.__reduce__() for k in back.lineage] == [k.__reduce__() for k in keys]
+    assert back.lineage[2].lineage[0].path.value == "../a/base.yaml" and back.lineage[2].name is None
+    assert files_to_rejudge(back.lineage) == files_to_rejudge(keys) == {0: {0, 2}, 1: {0, 1}, 2: {0, 2}}
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_streamed_log_as_bytes_to_files_and_streams(tmp_path, monkeypatch, jobs):
+    """The spool keeps results in UTF-8 and copies them to a byte stream as they are: a file, a byte stream
+    and a text stream get the reporter's log exactly, also when results spill to disk in small pieces, a
+    non-ASCII name is in them, files are judged again for lineage, and the log is cut to the most severe."""
+    from openness_policy.reporters import sarif_stream
+
+    work = _generated(tmp_path, 24, 0.25)
+    (work / "unicode").mkdir()
+    (work / "unicode" / "m.openness.yaml").write_text(
+        "openness: 1\nname: modèle-ü\nlicense: llama3\nweights: {released: true}\n"
+        "components: {model-parameters-final: {}}\n", encoding="utf-8")
+    monkeypatch.chdir(work)
+    monkeypatch.setattr(sarif_stream.Spool, "HELD", 3)
+    monkeypatch.setattr(sarif_stream, "WRITE_PIECES", 4)
+    reg = load_registry(entry_points=False)
+    for limit in (0, 7):
+        opts = engine.Options(paths=["."], templates=["mof-class-3", "osaid-1.0"], today="2026-06-01",
+                              sarif_max_results=limit)
+        report = engine.run(opts, reg, work)
+        want = reg.reporters["sarif"].render(report, **({"max_results": limit} if limit else {}))
+        assert len(report.findings) > 20 and (limit or "mod\\u00e8le-\\u00fc" in want)  # the log is ASCII
+        root = engine.find_root(work)
+        policy = engine.build_policy(reg, root, opts, work)
+        catalog = engine.load_catalog(reg, policy)
+        found = candidates(opts.paths, root, engine.patterns(engine.ordered_formats(reg)))
+        out_file = tmp_path / "out" / "log.sarif"
+        out_file.parent.mkdir(exist_ok=True)
+        out_file.write_text("an older and longer log\n" * 100_000)
+        as_bytes, as_text = io.BytesIO(), io.StringIO()
+        stream_sarif(found, Judging(root, reg, policy, catalog, opts), [str(out_file), as_bytes, as_text], jobs)
+        assert out_file.read_bytes() == as_bytes.getvalue() == want.encode("utf-8"), (limit, jobs)
+        assert as_text.getvalue() == want
+
+
+def test_spooled_texts_keep_their_bounds_in_utf8():
+    from openness_policy.reporters.sarif_stream import pack
+
+    for texts in (["a", "bc", "", "def"], ["\u00e9t\u00e9", "x", "\U0001f600", ""], []):
+        blob, ends = pack(texts)
+        assert blob == "".join(texts).encode("utf-8") and len(ends) == len(texts)
+        assert [blob[a:b].decode("utf-8") for a, b in zip([0, *ends], ends)] == texts
+
+
+def test_results_kept_aside_merge_in_at_their_place(tmp_path):
+    """``_merge`` puts late results (findings that point into another file, files judged again) among the
+    spooled ones as ``heapq.merge`` would, spooled first on equal keys, inside a file's results too."""
+    import heapq
+    import random
+
+    from openness_policy.reporters.sarif_stream import _load, _merge, _segment, pack
+
+    rng = random.Random(7)
+    for _ in range(200):
+        spooled, flat = [], []
+        for display in sorted(rng.sample("abcdefgh", rng.randint(0, 6))):
+            keys = sorted((display, rng.randint(1, 9), rng.choice("xyz")) for _ in range(rng.randint(1, 4)))
+            texts = [f"<{display}{k[1]}{k[2]}:{n}>" for n, k in enumerate(keys)]
+            spooled.append((display, [t.upper() for t in texts], *pack(texts), keys))
+            flat += [(k, t.upper(), t.encode()) for k, t in zip(keys, texts)]
+        late = sorted(((d, rng.randint(1, 9), rng.choice("xyz")) for d in rng.choices("abcdefghi", k=rng.randint(0, 8))))
+        late = [(k, "L", f"[late {k} {n}]".encode()) for n, k in enumerate(late)]
+        want = list(heapq.merge(flat, late, key=lambda r: r[0]))
+        # as held in memory, and as read back from a segment (its keys unpickled only when needed)
+        segment = _segment([(d, ids, ends, keys) for d, ids, _blob, ends, keys in spooled], [s[2] for s in spooled],
+                           str(tmp_path))
+        for source in (spooled, list(_load(segment, set()))):
+            got_ids, got_texts = [], []
+            for rule_ids, blob, ends in _merge(iter(source), late):
+                got_ids += rule_ids
+                got_texts += [bytes(blob[a:b]) for a, b in zip([0, *ends], ends)]
+            assert got_ids == [r[1] for r in want] and got_texts == [r[2] for r in want]

@@ -11,14 +11,17 @@ aside and merged in at its place, as are the results of files judged again for c
 """
 from __future__ import annotations
 
+import io
 import os
+import struct
 from dataclasses import dataclass, field
-from typing import IO, Any, Iterator
+from itertools import accumulate, chain, islice
+from typing import IO, Any, Callable, Iterator
 
 from openness_policy.findings import Finding
 from openness_policy.reporters import json_text
 from openness_policy.reporters.sarif import keyed, sarif_document
-from openness_policy.reporters.sarif_text import RESULT_INDENT, SENTINEL, around, body_fields, level_in, result_head
+from openness_policy.reporters.sarif_text import RESULT_INDENT, SENTINEL, around, body_fields, level_at, result_head
 
 
 @dataclass
@@ -33,9 +36,11 @@ class Part:
     elsewhere: list[Finding] = field(default_factory=list)
 
 
-# A file's results as spooled: (display, rule ids, texts, sort keys). On disk the keys stay pickled (bytes) until
-# a result kept aside has to be merged in among that file's results, which is rare.
-Stored = tuple[str, list[str], list[str], Any]
+# A file's results as spooled: (display, rule ids, texts, where each text ends in them, sort keys). The texts are
+# UTF-8, one after another: copied from a segment to the output as they are, never decoded and encoded again. On
+# disk the keys stay pickled (bytes) until a result kept aside has to be merged in among that file's results, which
+# is rare.
+Stored = tuple[str, list[str], bytes, list[int], Any]
 
 
 def render_part(findings: list[Finding], display: str) -> Part:
@@ -51,43 +56,113 @@ def render_part(findings: list[Finding], display: str) -> Part:
     return part
 
 
-def _dump(stored: Stored, fh: IO[bytes]) -> None:
-    import pickle
+def pack(texts: list[str]) -> tuple[bytes, list[int]]:
+    """``texts`` as UTF-8 one after another, and where each ends."""
+    joined = "".join(texts)
+    if joined.isascii():  # the usual case: a character is a byte
+        return joined.encode("ascii"), list(accumulate(map(len, texts)))
+    pieces = [t.encode("utf-8") for t in texts]
+    return b"".join(pieces), list(accumulate(map(len, pieces)))
 
-    display, rule_ids, texts, keys = stored
-    pickle.dump((display, rule_ids, texts, pickle.dumps(keys, pickle.HIGHEST_PROTOCOL)), fh, pickle.HIGHEST_PROTOCOL)
+
+def _pieces(stored: Stored) -> list[bytes]:
+    blob, ends = stored[2], stored[3]
+    return [blob[a:b] for a, b in zip([0, *ends], ends)]
+
+
+def _stored(part: Part) -> Stored:
+    blob, ends = pack(part.texts)
+    return part.display, part.rule_ids, blob, ends, part.keys
+
+
+_TRAILER = struct.Struct("<QQ")  # a segment ends with where its texts end and where its sort keys end
+
+
+class _Keys:
+    """The sort keys of a segment's files, unpickled only if a result kept aside has to be merged in."""
+
+    __slots__ = ("_data", "_keys")
+
+    def __init__(self, data: memoryview) -> None:
+        self._data, self._keys = data, None
+
+    def of(self, i: int) -> list[tuple]:
+        if self._keys is None:
+            import pickle
+
+            self._keys = pickle.loads(self._data)
+        return self._keys[i]
 
 
 def _keys(stored: Stored) -> list[tuple]:
+    keys = stored[4]
+    return keys if isinstance(keys, list) else keys[0].of(keys[1])
+
+
+def _segment(files: list[tuple[str, list[str], list[int], list[tuple]]], texts: list[bytes], folder: str | None) -> str:
+    """Write consecutive files' results to a file of their own: every text, in UTF-8, as it is; the pickled
+    sort keys; a pickled header (each file's path, rule ids and where its texts end); then where the keys
+    and the header start. Written piece by piece: one buffer of a whole segment would be fresh memory from
+    the system each time, paid for in page faults."""
     import pickle
-
-    keys = stored[3]
-    return pickle.loads(keys) if isinstance(keys, bytes) else keys
-
-
-def write_segment(parts: list[Part], folder: str | None) -> str:
-    """Write the results of consecutive files to a file of their own (a worker does this, so the
-    results never travel through the parent); the parts keep only what points elsewhere."""
     import tempfile
 
     fd, path = tempfile.mkstemp(prefix="op-sarif-", suffix=".spool", dir=folder)
     with os.fdopen(fd, "wb") as fh:
-        for part in parts:
-            if part.texts:
-                _dump((part.display, part.rule_ids, part.texts, part.keys), fh)
-            part.keys, part.rule_ids, part.texts = [], [], []
+        for blob in texts:
+            fh.write(blob)
+        keys_at = fh.tell()
+        pickle.dump([f[3] for f in files], fh, pickle.HIGHEST_PROTOCOL)
+        header_at = fh.tell()
+        pickle.dump([f[:3] for f in files], fh, pickle.HIGHEST_PROTOCOL)
+        fh.write(_TRAILER.pack(keys_at, header_at))
     return path
 
 
-# Text handed to each out.write: ~60-120 KB (two pieces a result). Chunks of megabytes (and the encoded copy
-# each write makes) are fresh memory from the system every time, paid for in page faults: ~0.15 s more for a
-# 150 MB log at 2 MB a write.
+def _load(path: str, skip: set[str]) -> Iterator[Stored]:
+    """The files' results in a segment, but those of files named in ``skip``: read at once, the texts left
+    where they are (views into what was read)."""
+    import pickle
+
+    with open(path, "rb") as fh:
+        data = memoryview(fh.read())
+    end = len(data) - _TRAILER.size
+    keys_at, header_at = _TRAILER.unpack_from(data, end)
+    keys = _Keys(data[keys_at:header_at])
+    at = 0
+    for i, (display, rule_ids, ends) in enumerate(pickle.loads(data[header_at:end])):
+        stop = at + ends[-1]
+        if display not in skip:
+            yield display, rule_ids, data[at:stop], ends, (keys, i)
+        at = stop
+
+
+def write_segment(parts: list[Part], folder: str | None) -> str:
+    """Write the results of consecutive files to a segment (a worker does this, so the results never travel
+    through the parent); the parts keep only what points elsewhere."""
+    files, texts = [], []
+    for part in parts:
+        if part.texts:
+            blob, ends = pack(part.texts)
+            files.append((part.display, part.rule_ids, ends, part.keys))
+            texts.append(blob)
+        part.keys, part.rule_ids, part.texts = [], [], []
+    return _segment(files, texts, folder)
+
+
+# Bytes handed to each write: ~60-120 KB (two pieces a result). Chunks of megabytes (and the copy each join makes)
+# are fresh memory from the system every time, paid for in page faults: ~0.15 s more for a 150 MB log at 2 MB a
+# write.
 WRITE_PIECES = 128
 
-Batch = tuple[list[str], list[str]]  # rule ids and texts of consecutive results
+Batch = tuple[list[str], bytes, list[int]]  # rule ids of consecutive results, their texts (UTF-8), where each ends
 
 
-def _merge(spooled: Iterator[Stored], late: list[tuple[tuple, str, str]]) -> Iterator[Batch]:
+def _batch(rule_ids: list[str], pieces: list[bytes]) -> Batch:
+    return rule_ids, b"".join(pieces), list(accumulate(map(len, pieces)))
+
+
+def _merge(spooled: Iterator[Stored], late: list[tuple[tuple, str, bytes]]) -> Iterator[Batch]:
     """``heapq.merge`` of the spooled results and ``late`` (sorted) on the results' sort keys, a file's results
     at a time: on equal keys the spooled result comes first, as with ``heapq.merge``. Every spooled result of
     a file has that file's path as its key's first item, so a file's own keys are looked at only when a late
@@ -99,89 +174,75 @@ def _merge(spooled: Iterator[Stored], late: list[tuple[tuple, str, str]]) -> Ite
         while i < n and late[i][0][0] < display:  # before every result of this file
             i += 1
         if i > start:
-            yield [r[1] for r in late[start:i]], [r[2] for r in late[start:i]]
+            yield _batch([r[1] for r in late[start:i]], [r[2] for r in late[start:i]])
         if i == n or late[i][0][0] != display:  # after every result of this file
-            yield stored[1], stored[2]
+            yield stored[1], stored[2], stored[3]
             continue
         rule_ids: list[str] = []
-        texts: list[str] = []
-        for key, rule_id, text in zip(_keys(stored), stored[1], stored[2]):
+        pieces: list[bytes] = []
+        for key, rule_id, piece in zip(_keys(stored), stored[1], _pieces(stored)):
             while i < n and late[i][0] < key:
                 rule_ids.append(late[i][1])
-                texts.append(late[i][2])
+                pieces.append(late[i][2])
                 i += 1
             rule_ids.append(rule_id)
-            texts.append(text)
-        yield rule_ids, texts
+            pieces.append(piece)
+        yield _batch(rule_ids, pieces)
     if i < n:
-        yield [r[1] for r in late[i:]], [r[2] for r in late[i:]]
+        yield _batch([r[1] for r in late[i:]], [r[2] for r in late[i:]])
+
+
+def _sink(out: IO[Any]) -> Callable[[bytes], Any]:
+    """How bytes of the log reach ``out``: as they are to a byte stream, decoded to a text stream."""
+    if isinstance(out, io.TextIOBase):
+        return lambda data: out.write(data.decode("utf-8"))
+    return out.write
 
 
 class Spool:
-    """Rendered results in order, on disk until :meth:`write`: this process's own file, or segments
-    written by workers (one per chunk of files), never both."""
+    """Rendered results in order: segment files (written by workers, one per chunk of files, or by this
+    process when it holds too many results), then this process's newest results."""
 
-    HELD = 4000  # results kept in memory before they go to the spool file (a small run never writes one)
+    HELD = 4000  # results kept in memory before they go to a segment (a small run never writes one)
 
     def __init__(self, folder: str | None = None) -> None:
         self._folder = folder
-        self._fh: IO[bytes] | None = None
         self._held: list[Stored] = []  # this process's newest results, not yet on disk
         self._held_count = 0
         self._segments: list[str] = []
-        self._late: list[tuple[tuple, str, str]] = []
+        self._from_workers = False
+        self._late: list[tuple[tuple, str, bytes]] = []
         self._replaced: set[str] = set()
         self._elsewhere: dict[str, list[Finding]] = {}
 
     def add(self, display: str, part: Part) -> None:
         if part.texts:
-            assert not self._segments, "results from this process after a worker's segment"
-            self._held.append((part.display, part.rule_ids, part.texts, part.keys))
+            assert not self._from_workers, "results from this process after a worker's segment"
+            self._held.append(_stored(part))
             self._held_count += len(part.texts)
             if self._held_count > self.HELD:
-                self._spill()
+                files = [(display, rule_ids, ends, keys) for display, rule_ids, _blob, ends, keys in self._held]
+                self._segments.append(_segment(files, [stored[2] for stored in self._held], self._folder))
+                self._held, self._held_count = [], 0
         if part.elsewhere:
             self._elsewhere[display] = list(part.elsewhere)
 
-    def _spill(self) -> None:
-        if self._fh is None:
-            import tempfile
-
-            self._fh = tempfile.TemporaryFile(dir=self._folder)
-        for stored in self._held:
-            _dump(stored, self._fh)
-        self._held, self._held_count = [], 0
-
     def add_segment(self, path: str) -> None:
         """A worker's file of results, the next in order; deleted by :meth:`close`."""
+        self._from_workers = True
         self._segments.append(path)
 
     def replace(self, display: str, part: Part) -> None:
         """New results for a file already added (judged again for cross-file lineage)."""
         self._replaced.add(display)
         self._elsewhere[display] = list(part.elsewhere)
-        self._late.extend(zip(part.keys, part.rule_ids, part.texts))
+        self._late.extend(zip(part.keys, part.rule_ids, (t.encode("utf-8") for t in part.texts)))
 
     def _spooled(self) -> Iterator[Stored]:
         """Every file's spooled results in order, but those of files judged again."""
-        if self._fh is not None:
-            self._fh.seek(0)
-            yield from self._read(self._fh)
-        for stored in self._held:
-            if stored[0] not in self._replaced:
-                yield stored
         for path in self._segments:
-            with open(path, "rb") as fh:
-                yield from self._read(fh)
-
-    def _read(self, fh: IO[bytes]) -> Iterator[Stored]:
-        import pickle
-
-        while True:
-            try:
-                stored = pickle.load(fh)
-            except EOFError:
-                return
+            yield from _load(path, self._replaced)
+        for stored in self._held:
             if stored[0] not in self._replaced:
                 yield stored
 
@@ -189,18 +250,17 @@ class Spool:
         """Every result in the reporter's order, as batches: the spool merged with findings kept aside."""
         aside = [f for fs in self._elsewhere.values() for f in fs] + list(extra)
         if not aside and not self._late:
-            return ((stored[1], stored[2]) for stored in self._spooled())
-        late = sorted(self._late + [(key, f.rule.id, body_fields(f, key[-1])) for key, f in keyed(aside)],
-                      key=lambda r: r[0])
+            return ((stored[1], stored[2], stored[3]) for stored in self._spooled())
+        late = sorted(self._late + [(key, f.rule.id, body_fields(f, key[-1]).encode("utf-8"))
+                                    for key, f in keyed(aside)], key=lambda r: r[0])
         return _merge(self._spooled(), late)
 
-    def write(self, out: IO[str], rules: dict[str, Any], *, extra: list[Finding], notices: list[str], models: int,
+    def write(self, out: IO[Any], rules: dict[str, Any], *, extra: list[Finding], notices: list[str], models: int,
               files: int, suppressed: int, version: str, max_results: int = 0, results: int | None = None) -> None:
-        """Write the SARIF log; ``rules`` must already hold every rule a result refers to. ``max_results``
+        """Write the SARIF log to ``out``, a text stream or a byte stream (it gets the log in UTF-8, which is
+        how it is spooled); ``rules`` must already hold every rule a result refers to. ``max_results``
         (0: no limit): keep the most severe, see ``sarif_limit``; ``results``: how many there are, when known
         (the spool is then read once more only when they are too many)."""
-        from itertools import chain
-
         index = {rid: i for i, rid in enumerate(sorted(rules))}
         meta: dict[str, Any] = dict(notices=notices, models=models, files=files, suppressed=suppressed, version=version)
         document = sarif_document(rules, [SENTINEL], **meta)
@@ -208,33 +268,39 @@ class Spool:
         if max_results > 0 and (results is None or results > max_results):
             from openness_policy.reporters.sarif_limit import cap_for, mark_omitted
 
-            cap = cap_for((level_in(t) for _ids, texts in self.batches(extra) for t in texts), max_results)
+            cap = cap_for((level_at(blob, start) for _ids, blob, ends in self.batches(extra) for start in [0, *ends[:-1]]),
+                          max_results)
             if cap is not None:
                 mark_omitted(document, cap.total, max_results)
-        head, tail = around(document)
-        empty = json_text.dumps(sarif_document(rules, [], **meta)) + "\n"
-        first = {rid: result_head(rid, i) for rid, i in index.items()}  # a result's text up to its body_fields
-        after = {rid: "," + RESULT_INDENT + text for rid, text in first.items()}  # the same after another result
-        chunk: list[str] = []  # as sarif_text.join(head, texts, tail, empty) gives
+        head, tail = (text.encode("utf-8") for text in around(document))
+        empty = (json_text.dumps(sarif_document(rules, [], **meta)) + "\n").encode("utf-8")
+        # a result's text up to its body_fields, first in the log and after another result
+        first = {rid: result_head(rid, i).encode("utf-8") for rid, i in index.items()}
+        after = {rid: b"," + RESULT_INDENT.encode("ascii") + text for rid, text in first.items()}
+        sink = _sink(out)
+        chunk: list[Any] = []  # as sarif_text.join(head, texts, tail, empty) gives, in UTF-8
         started = False
-        for rule_ids, texts in self.batches(extra):
+        for rule_ids, blob, ends in self.batches(extra):
             if cap is not None:
-                kept = [i for i, text in enumerate(texts) if cap.keep(level_in(text))]
-                rule_ids, texts = [rule_ids[i] for i in kept], [texts[i] for i in kept]
+                kept = [i for i, start in enumerate([0, *ends[:-1]]) if cap.keep(level_at(blob, start))]
+                pieces = _pieces(("", rule_ids, blob, ends, []))
+                rule_ids, blob, ends = _batch([rule_ids[i] for i in kept], [pieces[i] for i in kept])
             if not rule_ids:
                 continue
+            heads: Iterator[bytes] = map(after.__getitem__, rule_ids)
             if not started:
-                chunk += (head, first[rule_ids[0]], texts[0])
-                rule_ids, texts, started = rule_ids[1:], texts[1:], True
-            chunk.extend(chain.from_iterable(zip(map(after.__getitem__, rule_ids), texts)))
+                chunk += (head,)
+                heads = chain((first[rule_ids[0]],), islice(heads, 1, None))
+                started = True
+            # each result: what comes before its body (by its rule), then its body from the spool
+            texts = map(memoryview(blob).__getitem__, map(slice, chain((0,), ends), ends))
+            chunk.extend(chain.from_iterable(zip(heads, texts)))
             if len(chunk) >= WRITE_PIECES:
-                out.write("".join(chunk))
+                sink(b"".join(chunk))
                 chunk.clear()
-        out.write("".join(chunk) + tail if started else empty)
+        sink(b"".join(chunk) + tail if started else empty)
 
     def close(self) -> None:
-        if self._fh is not None:
-            self._fh.close()
         for path in self._segments:
             try:
                 os.unlink(path)

@@ -138,10 +138,11 @@ def body_fields(f: Finding, fingerprint: str) -> str:
     return text + _END
 
 
-def level_in(text: str) -> str:
-    """The level of a result from its :func:`body_fields` text, which starts with it."""
-    start = len(_LEVEL) + 1
-    return text[start:text.index('"', start)]
+def level_at(texts: bytes | memoryview, start: int) -> str:
+    """The level of the result whose :func:`body_fields` text (which starts with it) begins at ``start``
+    of ``texts`` (UTF-8)."""
+    text = bytes(texts[start + len(_LEVEL) + 1:start + len(_LEVEL) + 64])
+    return text[:text.index(b'"')].decode("utf-8")
 
 
 def result_head(rule_id: str, index: int) -> str:
