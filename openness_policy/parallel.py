@@ -182,6 +182,18 @@ def _judge_chunk(indexes: list[int]) -> list[FileResult]:
     return results
 
 
+def chunks(files: int, jobs: int) -> list[list[int]]:
+    """File indexes in order, in chunks for ``jobs`` workers: up to ``MAX_CHUNK`` at a time, and the last
+    ``jobs`` chunks' worth in quarters, so that no worker is left with a whole chunk while the others are
+    done."""
+    size = max(1, min(MAX_CHUNK, files // (jobs * 8)))
+    tail = max(0, files - jobs * size)
+    sizes = [(k, size) for k in range(0, tail, size)]
+    small = max(1, size // 4)
+    sizes += [(k, small) for k in range(sizes[-1][0] + size if sizes else 0, files, small)]
+    return [list(range(k, min(k + n, files))) for k, n in sizes]
+
+
 def _rejudge_group(todo: dict[int, set[int]]) -> list[FileResult]:
     from openness_policy.cross_lineage import rejudge
 
@@ -245,9 +257,7 @@ class Workers:
                 if progress:
                     progress(1)
             return
-        size = max(1, min(MAX_CHUNK, len(self.found) // (self.jobs * 8)))
-        chunks = [list(range(k, min(k + size, len(self.found)))) for k in range(0, len(self.found), size)]
-        for results in self.pool.imap(_judge_chunk, chunks):
+        for results in self.pool.imap(_judge_chunk, chunks(len(self.found), self.jobs)):
             yield from results
             if progress:
                 progress(len(results))

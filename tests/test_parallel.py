@@ -131,6 +131,17 @@ def test_lineage_by_path_by_duplicate_name_and_in_chains(tmp_path, monkeypatch):
         _compare(tmp_path, opts, monkeypatch, jobs=(1,))
 
 
+@pytest.mark.parametrize("files,jobs", [(0, 2), (1, 2), (7, 2), (250, 2), (251, 3), (1000, 4), (10_000, 2)])
+def test_chunks_cover_every_file_once_in_order_and_end_small(files, jobs):
+    from openness_policy.parallel import MAX_CHUNK, chunks
+
+    got = chunks(files, jobs)
+    assert [i for chunk in got for i in chunk] == list(range(files))
+    assert all(0 < len(chunk) <= MAX_CHUNK for chunk in got)
+    if files >= 1000:  # the last chunks are a quarter of the others
+        assert len(got[-1]) * 4 <= len(got[0]) and len(got[-jobs]) * 4 <= len(got[0])
+
+
 def test_auto_jobs_keeps_small_runs_in_one_process():
     assert auto_jobs(1) == 1
     assert auto_jobs(100) == 1
@@ -229,3 +240,19 @@ def test_results_kept_aside_merge_in_at_their_place(tmp_path):
                 got_ids += rule_ids
                 got_texts += [bytes(blob[a:b]) for a, b in zip([0, *ends], ends)]
             assert got_ids == [r[1] for r in want] and got_texts == [r[2] for r in want]
+
+
+def test_a_streamed_log_without_results_is_the_reporters(tmp_path, monkeypatch):
+    (tmp_path / "empty").mkdir()
+    monkeypatch.chdir(tmp_path)
+    reg = load_registry(entry_points=False)
+    opts = engine.Options(paths=["empty"], templates=["mof-class-3"], today="2026-06-01")
+    want = reg.reporters["sarif"].render(engine.run(opts, reg, tmp_path))
+    root = engine.find_root(tmp_path)
+    policy = engine.build_policy(reg, root, opts, tmp_path)
+    found = candidates(opts.paths, root, engine.patterns(engine.ordered_formats(reg)))
+    assert found == [] and '"results": []' in want
+    for out in (io.BytesIO(), io.StringIO()):
+        stream_sarif(found, Judging(root, reg, policy, engine.load_catalog(reg, policy), opts), [out], 1)
+        got = out.getvalue()
+        assert (got.decode("utf-8") if isinstance(got, bytes) else got) == want

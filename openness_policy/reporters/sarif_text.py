@@ -8,7 +8,6 @@ every result both ways and compares them byte for byte.
 """
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any, Iterable
 
 from openness_policy.findings import Finding
@@ -21,12 +20,14 @@ I1, I2, I3, I4, I5 = (RESULT_INDENT + STEP * k for k in range(1, 6))
 SENTINEL = "\x00results\x00"
 
 
-@lru_cache(maxsize=4096)
 def _artifact(path: str) -> str:
+    """``_dump`` of the result's ``artifactLocation`` (written directly: one per manifest file)."""
     from openness_policy.reporters.sarif import SRCROOT, artifact_uri
 
     uri, relative = artifact_uri(path)
-    return _dump({"uri": uri, "uriBaseId": SRCROOT} if relative else {"uri": uri}, I4, STEP)
+    if relative:
+        return "{" + I5 + '"uri": ' + _quote(uri) + "," + I5 + '"uriBaseId": ' + _quote(SRCROOT) + I4 + "}"
+    return "{" + I5 + '"uri": ' + _quote(uri) + I4 + "}"
 
 
 def properties(f: Finding) -> dict[str, Any]:
