@@ -51,25 +51,30 @@ def link(records: list[ModelRecord]) -> None:
         return
     by_path, by_name = index(records)
     done: dict[int, list[Fact]] = {}
-
-    def effective(rec: ModelRecord, stack: tuple[int, ...]) -> list[Fact]:
-        """The licences that bind ``rec``'s weights: its own plus everything its bases pass on."""
-        if id(rec) in done:
-            return done[id(rec)]
-        if id(rec) in stack:  # a lineage loop: stop, never recurse forever
-            return []
-        inherited: list[Fact] = []
-        for base, where in bases_of(rec, by_path, by_name):
-            for fact in effective(base, stack + (id(rec),)):
-                note = f"inherited from base model {base.display_name} ({base.path}:{fact.pos.line})"
-                inherited.append(Fact(fact.value, where.pos, "inherited", note))
-        rec.inherited_licenses = _dedupe(inherited)
-        own = rec.weights_license()
-        done[id(rec)] = ([own] if own is not None else []) + rec.inherited_licenses
-        return done[id(rec)]
-
     for rec in records:
-        effective(rec, ())
+        _effective(rec, (), done, by_path, by_name)
+
+
+def _effective(rec: ModelRecord, stack: tuple[int, ...], done: dict[int, list[Fact]],
+               by_path: dict[str, ModelRecord], by_name: dict[str, ModelRecord]) -> list[Fact]:
+    """The licences that bind ``rec``'s weights: its own plus everything its bases pass on.
+
+    A module-level function, not a closure in :func:`link`: a closure that calls itself is a reference
+    cycle, and every record it can reach would then wait for the garbage collector instead of being
+    freed when the file is done."""
+    if id(rec) in done:
+        return done[id(rec)]
+    if id(rec) in stack:  # a lineage loop: stop, never recurse forever
+        return []
+    inherited: list[Fact] = []
+    for base, where in bases_of(rec, by_path, by_name):
+        for fact in _effective(base, stack + (id(rec),), done, by_path, by_name):
+            note = f"inherited from base model {base.display_name} ({base.path}:{fact.pos.line})"
+            inherited.append(Fact(fact.value, where.pos, "inherited", note))
+    rec.inherited_licenses = _dedupe(inherited)
+    own = rec.weights_license()
+    done[id(rec)] = ([own] if own is not None else []) + rec.inherited_licenses
+    return done[id(rec)]
 
 
 def _dedupe(facts: list[Fact]) -> list[Fact]:

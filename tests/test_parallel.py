@@ -256,3 +256,43 @@ def test_a_streamed_log_without_results_is_the_reporters(tmp_path, monkeypatch):
         stream_sarif(found, Judging(root, reg, policy, engine.load_catalog(reg, policy), opts), [out], 1)
         got = out.getvalue()
         assert (got.decode("utf-8") if isinstance(got, bytes) else got) == want
+
+
+def test_judging_a_file_leaves_no_reference_cycles(tmp_path, monkeypatch):
+    """Whatever a file's judgement builds is freed when the file is done, by reference counting: workers
+    judge thousands of files, and cyclic garbage would hold records until the collector walks them (it
+    did: lineage.link's recursive closure kept every record of a derivative's file alive)."""
+    import gc
+
+    from openness_policy.lineage import link
+
+    files = {
+        "base.openness.yaml": "openness: 1\nname: base\nlicense: llama3\nweights: {released: true}\n",
+        "tune.openness.yaml": "openness: 1\nname: tune\nlicense: MIT\nweights: {released: true}\n"
+                              "base_models:\n  - id: base\n",
+        "chain.openness.yaml": "openness: 1\nname: chain\nlicense: MIT\nbase_models:\n  - id: tune\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    monkeypatch.chdir(tmp_path)
+    reg = load_registry(entry_points=False)
+    opts = engine.Options(paths=["."], templates=["mof-class-3", "osaid-1.0"], today="2026-06-01")
+    root = engine.find_root(tmp_path)
+    policy = engine.build_policy(reg, root, opts, tmp_path)
+    catalog = engine.load_catalog(reg, policy)
+    formats = engine.ordered_formats(reg)
+    found = candidates(opts.paths, root, engine.patterns(formats))
+    engine.judge([r for c in found for r in engine.load_candidate(c, root, formats, opts.max_bytes)],
+                 reg, policy, catalog, opts, files=len(found))  # warm caches first: they are not garbage
+    gc.collect()
+    gc.disable()
+    try:
+        records = [r for c in found for r in engine.load_candidate(c, root, formats, opts.max_bytes)]
+        report = engine.judge(records, reg, policy, catalog, opts, files=len(found))
+        inherited = {r.display_name: sorted(str(f.value) for f in r.inherited_licenses) for r in records}
+        assert inherited == {"base": [], "tune": ["llama3"], "chain": ["MIT", "llama3"]}  # lineage followed
+        link(records)
+        del records, report
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
