@@ -202,9 +202,7 @@ def _rejudge_group(todo: dict[int, set[int]]) -> list[FileResult]:
 
 
 def _can_fork() -> bool:
-    import multiprocessing
-
-    return "fork" in multiprocessing.get_all_start_methods()
+    return hasattr(os, "fork")
 
 
 class Workers:
@@ -220,16 +218,16 @@ class Workers:
         global _JOB
         if self.jobs > 1:
             _picklable_proxies()
-            import multiprocessing
-
-            _JOB = (self.j, self.found)  # kept while the pool lives: a replacement worker forks with it too
+            _JOB = (self.j, self.found)  # what the forked workers judge: set before they are made
             import gc
 
             # The plugins, policy and catalogue live as long as the workers: out of the collector's sight, a
             # worker's collections do not walk them (nor touch, and so copy, their memory pages).
             gc.freeze()
             try:
-                self.pool = multiprocessing.get_context("fork").Pool(self.jobs)
+                from openness_policy.forkpool import ForkPool
+
+                self.pool = ForkPool(self.jobs)
             except BaseException:
                 _JOB = None
                 gc.unfreeze()
@@ -243,7 +241,6 @@ class Workers:
                 self.pool.close()
             else:
                 self.pool.terminate()
-            self.pool.join()
             _JOB = None
             import gc
 

@@ -16,10 +16,11 @@ from tests.conftest import REPO
 
 # Heavy modules a plain eval must not need: schema validation only runs for invalid documents, git
 # only in pull-request mode, SPDX expression parsing only for expressions, worker processes only
-# for many files (``openness_policy.parallel`` itself is light; ``multiprocessing`` is not), licence-text fingerprints only for cards that ship a LICENSE file.
+# for many files (``openness_policy.parallel`` itself is light; the fork pool and ``selectors`` are
+# not needed), licence-text fingerprints only for cards that ship a LICENSE file.
 NEVER_FOR_ONE_VALID_FILE = (
     "jsonschema", "referencing", "git", "gitdb", "license_expression", "multiprocessing", "concurrent.futures",
-    "asyncio", "openness_policy.formats.license_detect",
+    "asyncio", "openness_policy.formats.license_detect", "openness_policy.forkpool",
 )
 
 
