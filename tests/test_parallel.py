@@ -198,9 +198,13 @@ def test_streamed_log_as_bytes_to_files_and_streams(tmp_path, monkeypatch, jobs)
         out_file.parent.mkdir(exist_ok=True)
         out_file.write_text("an older and longer log\n" * 100_000)
         as_bytes, as_text = io.BytesIO(), io.StringIO()
-        stream_sarif(found, Judging(root, reg, policy, catalog, opts), [str(out_file), as_bytes, as_text], jobs)
+        spool = tmp_path / f"spool-{limit}"
+        spool.mkdir()
+        stream_sarif(found, Judging(root, reg, policy, catalog, opts), [str(out_file), as_bytes, as_text], jobs,
+                     spool_dir=spool)
         assert out_file.read_bytes() == as_bytes.getvalue() == want.encode("utf-8"), (limit, jobs)
         assert as_text.getvalue() == want
+        assert list(spool.iterdir()) == []  # every segment deleted
 
 
 def test_spooled_texts_keep_their_bounds_in_utf8():
