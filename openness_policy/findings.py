@@ -14,7 +14,7 @@ def level_rank(level: str) -> int:
     return LEVELS.index(level) if level in LEVELS else -1
 
 
-@dataclass
+@dataclass(slots=True)
 class Finding:
     rule: RuleInfo
     level: str  # error | warning | note (after overrides and dates)
