@@ -39,7 +39,8 @@ from openness_policy.limits import MAX_FILE_BYTES
                    "the run then exits 0.")
 @click.option("--jobs", "-j", default="auto", metavar="N|auto", callback=lambda c, p, v: _jobs(v),
               help="Worker processes for a full run: auto (the default: one per CPU when there are enough "
-                   "files) or a number; 1 judges in this process only. The output is the same either way.")
+                   "files) or a number; 1 judges in this process only. The output is the same either way. A "
+                   "worker that dies (killed by the system, say) stops the run with exit code 2.")
 @click.option("--sarif-max-results", type=click.IntRange(min=0), default=0, metavar="N",
               help="SARIF outputs list at most N results, the most severe first (0, the default: all); the run "
                    "notes how many were left out. GitHub code scanning rejects more than 25,000 per run.")
