@@ -173,7 +173,7 @@ def _judge_chunk(indexes: list[int]) -> list[FileResult]:
     seen: set[str] = set()
     results = [judge_one(j, i, found[i], seen) for i in indexes]
     if j.stream and results:  # the rendered results go to a file, not through the pipe
-        from openness_policy.reporters.sarif_stream import write_segment
+        from openness_policy.reporters.sarif_segments import write_segment
 
         results[0].segment = write_segment([r.sarif for r in results], j.spool_dir)
         for r in results:

@@ -208,7 +208,7 @@ def test_streamed_log_as_bytes_to_files_and_streams(tmp_path, monkeypatch, jobs)
 
 
 def test_spooled_texts_keep_their_bounds_in_utf8():
-    from openness_policy.reporters.sarif_stream import pack
+    from openness_policy.reporters.sarif_segments import pack
 
     for texts in (["a", "bc", "", "def"], ["\u00e9t\u00e9", "x", "\U0001f600", ""], []):
         blob, ends = pack(texts)
@@ -222,7 +222,8 @@ def test_results_kept_aside_merge_in_at_their_place(tmp_path):
     import heapq
     import random
 
-    from openness_policy.reporters.sarif_stream import _load, _merge, _segment, pack
+    from openness_policy.reporters.sarif_segments import _load, _segment, pack
+    from openness_policy.reporters.sarif_stream import _merge
 
     rng = random.Random(7)
     for _ in range(200):
