@@ -147,6 +147,8 @@ class ForkPool:
     def imap(self, fn: Callable[[Any], Any], args: Iterable[Any]) -> Iterator[Any]:
         """``fn(arg)`` for each of ``args`` in the workers; results in the order of ``args``. An exception
         raised by ``fn`` is raised here (the pool should then be terminated)."""
+        if any(w.pending for w in self._workers):
+            raise RuntimeError("the pool's previous imap was left unfinished; its results would be mixed in")
         todo = list(args)
         sent = 0
         ready: dict[int, Any] = {}

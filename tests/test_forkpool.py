@@ -144,3 +144,12 @@ def test_eval_reports_a_dead_worker_and_exits_2(tmp_path, monkeypatch, capsys):
     err = capsys.readouterr().err
     assert code == 2 and "worker process was killed by signal 9" in err and "Traceback" not in err
     assert not (tmp_path / "out.sarif").exists()  # no half-written log
+
+
+def test_an_unfinished_imap_is_not_mixed_into_the_next():
+    with ForkPool(2) as pool:
+        results = pool.imap(square_slowly, range(10))
+        assert next(results) == (0, 0)
+        results.close()  # left unfinished: tasks are still out with the workers
+        with pytest.raises(RuntimeError, match="left unfinished"):
+            list(pool.imap(square_slowly, range(3)))
